@@ -1,0 +1,86 @@
+import { concretePath, type RouteSpec } from '../src/contract/routes.js';
+import type { CheckContext, Outcome } from '../src/engine/types.js';
+import type { ProbeRequest, ProbeResult } from '../src/http/types.js';
+
+/** Body sent with unauthenticated probes of mutating routes: cannot touch real data. */
+export const PROBE_BODY = JSON.stringify({ message: 'dexto-auth-conformance probe: must be rejected before it is read' });
+
+/** An `Authorization` header line. */
+export const auth = (value: string): [string, string] => ['Authorization', value];
+
+export const is2xx = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
+export const is5xx = (status: number | undefined): boolean => status !== undefined && status >= 500;
+
+/** Statuses that reject a request carrying no or wrong credentials (429: a rate limiter said no). */
+export const REJECTED_401 = new Set([401, 429]);
+
+/** Statuses that reject a malformed or wrong credential (RFC 6750 §3.1 allows 400 invalid_request). */
+export const REJECTED_4XX = new Set([400, 401, 429]);
+
+/** A probe of one route: concrete path, a harmless body for methods that take one, streams cut short. */
+export function routeRequest(route: RouteSpec, extra: Partial<ProbeRequest> = {}, method = route.method): ProbeRequest {
+  const takesBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+  const headers: Array<[string, string]> = takesBody ? [['Content-Type', 'application/json']] : [];
+  return {
+    method,
+    path: concretePath(route.path),
+    ...(takesBody ? { body: PROBE_BODY } : {}),
+    ...(route.stream ? { maxBodyBytes: 2048 } : {}),
+    ...extra,
+    headers: [...headers, ...(extra.headers ?? [])],
+  };
+}
+
+/** Every protected route, plus HEAD for each GET route. */
+export function everyRouteRequest(ctx: CheckContext, extra: Partial<ProbeRequest> = {}): ProbeRequest[] {
+  const out: ProbeRequest[] = [];
+  for (const route of ctx.routes) {
+    out.push(routeRequest(route, extra));
+    if (route.method === 'GET') out.push(routeRequest(route, extra, 'HEAD'));
+  }
+  return out;
+}
+
+/** Short text for one exchange in a failure message. */
+export function describe(r: ProbeResult): string {
+  const req = r.record.request;
+  const what = `${req.method} ${req.path}${req.label ? ` [${req.label}]` : ''}`;
+  return `${what} -> ${r.status ?? r.error ?? 'no response'}`;
+}
+
+/** Fails with the offending exchanges as evidence, or passes with a count. */
+export function verdict(offenders: ProbeResult[], total: number, expected: string, what: string): Outcome {
+  if (offenders.length === 0) return { status: 'pass', message: `${total} request(s): ${what}` };
+  return {
+    status: 'fail',
+    message: `${offenders.length} of ${total} request(s) broke the rule: ${offenders.slice(0, 4).map(describe).join('; ')}${offenders.length > 4 ? '; …' : ''}`,
+    expected,
+    actual: offenders.slice(0, 4).map(describe).join('; '),
+    evidence: { exchanges: offenders.slice(0, 8).map((o) => o.record) },
+  };
+}
+
+/** Valid-key header for this mode (checks that need one run only in auth modes). */
+export function validAuth(ctx: CheckContext): [string, string] {
+  if (ctx.key === undefined) throw new Error('this check needs a mode with a key');
+  return auth(`Bearer ${ctx.key}`);
+}
+
+/** A wrong key that has the valid key's length and alphabet (base64). */
+export function wrongKey(ctx: CheckContext): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const length = ctx.key?.length ?? 44;
+  let s = '';
+  for (let i = 0; i < length - 1; i += 1) s += alphabet[ctx.rng.int(64)];
+  const candidate = `${s}=`;
+  return candidate === ctx.key ? `A${candidate.slice(1)}` : candidate;
+}
+
+/** Is the server still up and still accepting the valid key? Used after hostile inputs. */
+export async function stillServing(ctx: CheckContext): Promise<ProbeResult | undefined> {
+  const health = await ctx.http.send({ method: 'GET', path: ctx.publicRoutes[0]?.path ?? '/health', label: 'liveness after hostile input' });
+  if (!is2xx(health.status)) return health;
+  if (ctx.key === undefined) return undefined;
+  const ok = await ctx.http.send({ method: 'GET', path: concretePath(ctx.primaryRoute.path), headers: [validAuth(ctx)], label: 'valid key after hostile input' });
+  return is2xx(ok.status) ? undefined : ok;
+}

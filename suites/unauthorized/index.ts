@@ -1,0 +1,11 @@
+import type { Check } from '../../src/engine/types.js';
+import { allMethods } from './all-methods.js';
+import { beforeBody } from './before-body.js';
+import { corsPreflight } from './cors-preflight.js';
+import { noDisclosure } from './no-disclosure.js';
+import { noEcho } from './no-echo.js';
+import { jsonBody, wwwAuthenticate } from './response-shape.js';
+import { missingKey401, wrongKey401 } from './status-401.js';
+
+/** The `unauthorized` category. */
+export const unauthorizedChecks: Check[] = [missingKey401, wrongKey401, allMethods, jsonBody, wwwAuthenticate, beforeBody, noEcho, corsPreflight, noDisclosure];
