@@ -14,8 +14,11 @@ export const is5xx = (status: number | undefined): boolean => status !== undefin
 /** Statuses that reject a request carrying no or wrong credentials (429: a rate limiter said no). */
 export const REJECTED_401 = new Set([401, 429]);
 
-/** Statuses that reject a malformed or wrong credential (RFC 6750 §3.1 allows 400 invalid_request). */
-export const REJECTED_4XX = new Set([400, 401, 429]);
+/**
+ * Statuses that show the auth layer turned a request away, for checks about *whether* auth ran
+ * (not which status it chose: that is unauthorized.missing-key's job).
+ */
+export const AUTH_REJECTION = new Set([401, 403, 429]);
 
 /** A probe of one route: concrete path, a harmless body for methods that take one, streams cut short. */
 export function routeRequest(route: RouteSpec, extra: Partial<ProbeRequest> = {}, method = route.method): ProbeRequest {
@@ -83,4 +86,14 @@ export async function stillServing(ctx: CheckContext): Promise<ProbeResult | und
   if (ctx.key === undefined) return undefined;
   const ok = await ctx.http.send({ method: 'GET', path: concretePath(ctx.primaryRoute.path), headers: [validAuth(ctx)], label: 'valid key after hostile input' });
   return is2xx(ok.status) ? undefined : ok;
+}
+
+/**
+ * Is the primary route protected at all? Checks about the finer points of auth skip themselves
+ * when it is not, so that one open route is reported once (by the checks about it), not by all.
+ */
+export async function unprotectedBaseline(ctx: CheckContext): Promise<Outcome | undefined> {
+  const r = await ctx.http.send({ method: 'GET', path: concretePath(ctx.primaryRoute.path), label: 'baseline: no credentials' });
+  if (!is2xx(r.status)) return undefined;
+  return { status: 'skip', message: `GET ${ctx.primaryRoute.path} is served without any credentials, so this check cannot tell anything (see unauthorized.missing-key)` };
 }

@@ -23,24 +23,37 @@ export function killAllNow(): void {
   groups.clear();
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAllNow();
+  process.stderr.write(`dexto-auth-conformance: interrupted (${signal}); started servers stopped\n`);
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/** Signal handlers are installed only while servers are running, so a host process keeps its own. */
 function hook(): void {
   if (hooked) return;
   hooked = true;
   process.on('exit', killAllNow);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      killAllNow();
-      process.stderr.write(`dexto-auth-conformance: interrupted (${signal}); started servers stopped\n`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  }
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+function unhookIfIdle(): void {
+  if (!hooked || groups.size > 0) return;
+  hooked = false;
+  process.off('exit', killAllNow);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
 }
 
 /** Registers a child started with `detached: true` (its own process group). */
 export function track(child: ChildProcess): void {
   hook();
   groups.add(child);
-  child.once('exit', () => groups.delete(child));
+  child.once('exit', () => {
+    groups.delete(child);
+    unhookIfIdle();
+  });
 }
 
 /** Stops a tracked child's whole process tree: SIGTERM, then SIGKILL after graceMs. */
@@ -57,4 +70,5 @@ export async function stopTree(child: ChildProcess, graceMs = 2_000): Promise<vo
   clearTimeout(timer);
   killGroup(child, 'SIGKILL');
   groups.delete(child);
+  unhookIfIdle();
 }

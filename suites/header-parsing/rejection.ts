@@ -1,7 +1,7 @@
 import { concretePath } from '../../src/contract/routes.js';
 import type { Check, CheckContext, Level } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
-import { describe, is2xx, stillServing } from '../support.js';
+import { describe, is2xx, stillServing, unprotectedBaseline } from '../support.js';
 
 /** One hostile or near-miss request against the primary protected route. */
 export interface Variant {
@@ -36,6 +36,8 @@ export function rejectionCheck(spec: {
     explain: spec.explain,
     async run(ctx) {
       if (ctx.key === undefined) return { status: 'skip', message: 'no key in this mode' };
+      const open = await unprotectedBaseline(ctx);
+      if (open) return open;
       const path = concretePath(ctx.primaryRoute.path);
       const variants = spec.variants(ctx, ctx.key);
       const results: ProbeResult[] = [];

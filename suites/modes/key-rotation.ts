@@ -2,7 +2,7 @@ import { concretePath } from '../../src/contract/routes.js';
 import { generateKey } from '../../src/engine/run.js';
 import type { Check } from '../../src/engine/types.js';
 import { Prober } from '../../src/http/prober.js';
-import { auth, describe, is2xx } from '../support.js';
+import { auth, describe, is2xx, unprotectedBaseline } from '../support.js';
 
 /** MODE-ROTATION: the key comes from the environment at start; a restart with a new key retires the old one. */
 export const keyRotation: Check = {
@@ -20,6 +20,8 @@ export const keyRotation: Check = {
   },
   async run(ctx) {
     if (!ctx.startInstance || ctx.key === undefined) return { status: 'skip', message: 'the target cannot be restarted by the harness' };
+    const open = await unprotectedBaseline(ctx);
+    if (open) return open;
     const newKey = generateKey();
     const started = await ctx.startInstance(newKey);
     if (started.state !== 'ready') return { status: 'fail', message: `the server did not start with a new key: ${started.reason}`, expected: 'the server starts with any strong key', actual: started.reason };

@@ -1,5 +1,6 @@
 import type { Check } from '../../src/engine/types.js';
-import { REJECTED_401, verdict } from '../support.js';
+import type { ProbeResult } from '../../src/http/types.js';
+import { validAuth, verdict } from '../support.js';
 
 /** Paths that share a prefix with a public route but are not one. */
 export function nearMisses(publicPaths: readonly string[]): string[] {
@@ -26,11 +27,14 @@ export const exactMatch: Check = {
   },
   async run(ctx) {
     const paths = nearMisses(ctx.publicRoutes.map((r) => r.path));
-    const results = await ctx.http.sendAll(paths.map((path) => ({ method: 'GET', path, label: 'near miss of a public path, no credentials' })));
+    const without = await ctx.http.sendAll(paths.map((path) => ({ method: 'GET', path, label: 'near miss of a public path, no credentials' })));
+    const withKey = await ctx.http.sendAll(paths.map((path) => ({ method: 'GET', path, headers: [validAuth(ctx)], label: 'near miss of a public path, valid key' })));
+    // A path is treated as public when the key makes no difference to the answer.
+    const offenders: ProbeResult[] = without.filter((r, i) => r.status === undefined || r.status === withKey[i]?.status);
     return verdict(
-      results.filter((r) => r.status === undefined || !REJECTED_401.has(r.status)),
-      results.length,
-      '401 for every near miss of a public path (it is a protected path)',
+      offenders,
+      without.length,
+      'a near miss of a public path is answered differently without the key (401) than with it (it is a protected path)',
       'every near miss of a public path needed the key',
     );
   },

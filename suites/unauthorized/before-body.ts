@@ -1,6 +1,6 @@
 import type { Check } from '../../src/engine/types.js';
 import type { ProbeRequest } from '../../src/http/types.js';
-import { REJECTED_401, routeRequest, verdict } from '../support.js';
+import { AUTH_REJECTION, routeRequest, verdict } from '../support.js';
 
 /** UNAUTH-BEFORE-BODY: the 401 comes before the body is parsed or validated. */
 export const beforeBody: Check = {
@@ -28,6 +28,6 @@ export const beforeBody: Check = {
     }
     if (reqs.length === 0) return { status: 'skip', message: 'no protected route takes a body' };
     const results = await ctx.http.sendAll(reqs);
-    return verdict(results.filter((r) => r.status === undefined || !REJECTED_401.has(r.status)), results.length, '401 whatever the body', 'auth answered before any body parsing');
+    return verdict(results.filter((r) => r.status === undefined || !AUTH_REJECTION.has(r.status)), results.length, 'an auth rejection (401) whatever the body', 'auth answered before any body parsing');
   },
 };
