@@ -169,7 +169,7 @@ async function startMode(target: Target, mode: ModeDef, key: string, redactor: R
   }
 }
 
-/** Protected routes: the target's OpenAPI document, else the documented Dexto routes; plus --route. */
+/** Protected routes: the target's OpenAPI document plus the documented Dexto routes plus --route. */
 async function discoverRoutes(prober: Prober, options: RunOptions): Promise<RouteSpec[]> {
   if (options.protectedRoutes) return [...options.protectedRoutes, ...options.extraRoutes];
   const publicPaths = (options.publicRoutes ?? PUBLIC_ROUTES).map((r) => r.path);
@@ -182,10 +182,10 @@ async function discoverRoutes(prober: Prober, options: RunOptions): Promise<Rout
       found = undefined;
     }
   }
-  const routes = [...(found ?? DOCUMENTED_ROUTES), ...options.extraRoutes];
+  const routes = [...(found ?? []), ...DOCUMENTED_ROUTES, ...options.extraRoutes];
   const seen = new Set<string>();
   return routes.filter((r) => {
-    const k = `${r.method} ${r.path}`;
+    const k = `${r.method} ${concretePath(r.path)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

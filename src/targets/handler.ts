@@ -8,7 +8,7 @@ import type { StartResult, Target } from './types.js';
 /** What a handler factory may return: a Node listener (Express), a fetch app (Hono), or a Fastify-like app. */
 export type AppLike =
   | ((req: http.IncomingMessage, res: http.ServerResponse) => void)
-  | { fetch: (request: Request, ...rest: unknown[]) => Response | Promise<Response> }
+  | { fetch(request: Request): Response | Promise<Response> }
   | { routing: (req: http.IncomingMessage, res: http.ServerResponse) => void; ready: () => PromiseLike<unknown> };
 
 /** Tools handed to a factory: where to log so logging checks can see it. */

@@ -6,6 +6,7 @@ import { noDisclosure } from './no-disclosure.js';
 import { noEcho } from './no-echo.js';
 import { jsonBody, wwwAuthenticate } from './response-shape.js';
 import { missingKey401, wrongKey401 } from './status-401.js';
+import { trustedHeaders } from './trusted-headers.js';
 
 /** The `unauthorized` category. */
-export const unauthorizedChecks: Check[] = [missingKey401, wrongKey401, allMethods, jsonBody, wwwAuthenticate, beforeBody, noEcho, corsPreflight, noDisclosure];
+export const unauthorizedChecks: Check[] = [missingKey401, wrongKey401, allMethods, jsonBody, wwwAuthenticate, beforeBody, noEcho, trustedHeaders, corsPreflight, noDisclosure];
