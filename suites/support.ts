@@ -23,7 +23,8 @@ export const AUTH_REJECTION = new Set([401, 403, 429]);
 /** A probe of one route: concrete path, a harmless body for methods that take one, streams cut short. */
 export function routeRequest(route: RouteSpec, extra: Partial<ProbeRequest> = {}, method = route.method): ProbeRequest {
   const takesBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
-  const headers: Array<[string, string]> = takesBody ? [['Content-Type', 'application/json']] : [];
+  const ownType = (extra.headers ?? []).some(([n]) => n.toLowerCase() === 'content-type');
+  const headers: Array<[string, string]> = takesBody && !ownType ? [['Content-Type', 'application/json']] : [];
   return {
     method,
     path: concretePath(route.path),
@@ -82,10 +83,10 @@ export function wrongKey(ctx: CheckContext): string {
 /** Is the server still up and still accepting the valid key? Used after hostile inputs. */
 export async function stillServing(ctx: CheckContext): Promise<ProbeResult | undefined> {
   const health = await ctx.http.send({ method: 'GET', path: ctx.publicRoutes[0]?.path ?? '/health', label: 'liveness after hostile input' });
-  if (!is2xx(health.status)) return health;
+  if (!is2xx(health.status) && health.status !== 429) return health;
   if (ctx.key === undefined) return undefined;
   const ok = await ctx.http.send({ method: 'GET', path: concretePath(ctx.primaryRoute.path), headers: [validAuth(ctx)], label: 'valid key after hostile input' });
-  return is2xx(ok.status) ? undefined : ok;
+  return is2xx(ok.status) || ok.status === 429 ? undefined : ok;
 }
 
 /**
@@ -96,4 +97,49 @@ export async function unprotectedBaseline(ctx: CheckContext): Promise<Outcome | 
   const r = await ctx.http.send({ method: 'GET', path: concretePath(ctx.primaryRoute.path), label: 'baseline: no credentials' });
   if (!is2xx(r.status)) return undefined;
   return { status: 'skip', message: `GET ${ctx.primaryRoute.path} is served without any credentials, so this check cannot tell anything (see unauthorized.missing-key)` };
+}
+
+/** What the server answers on a path that exists nowhere: the yardstick for "treated as public". */
+export interface CatchAll {
+  keyless: ProbeResult;
+  keyed: ProbeResult | undefined;
+}
+
+const catchAlls = new WeakMap<object, Promise<CatchAll>>();
+
+/**
+ * The answers to an unknown path without and with the key, fetched once per mode. A server with
+ * a catch-all (a web UI's index.html, a blanket 404 outside /api) answers near misses the same
+ * way, and that is not a public-route fault.
+ */
+export function catchAll(ctx: CheckContext): Promise<CatchAll> {
+  let found = catchAlls.get(ctx.http);
+  if (!found) {
+    found = (async () => {
+      const path = '/dac-probe-not-found-7f3a';
+      const keyless = await ctx.http.send({ method: 'GET', path, label: 'unknown path, no credentials (baseline)' });
+      const keyed = ctx.key === undefined ? undefined : await ctx.http.send({ method: 'GET', path, headers: [validAuth(ctx)], label: 'unknown path, valid key (baseline)' });
+      return { keyless, keyed };
+    })();
+    catchAlls.set(ctx.http, found);
+  }
+  return found;
+}
+
+/** A 2xx that is just the server's catch-all answer (same body as on an unknown path). */
+export function isCatchAll(r: ProbeResult, base: CatchAll): boolean {
+  return is2xx(base.keyless.status) && is2xx(r.status) && r.body === base.keyless.body;
+}
+
+/**
+ * When requests that should succeed got 429, the check cannot judge: a rate limiter (which the
+ * security page recommends) answered instead of the code under test.
+ */
+export function rateLimitedSkip(results: readonly ProbeResult[]): Outcome | undefined {
+  const limited = results.filter((r) => r.status === 429);
+  if (limited.length === 0) return undefined;
+  return {
+    status: 'skip',
+    message: `${limited.length} request(s) that should have been served got 429 Too Many Requests: the target's rate limiter answered, so this check could not judge (allow-list the suite's address or raise the limit for the run)`,
+  };
 }

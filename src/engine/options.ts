@@ -50,7 +50,7 @@ export function defaultOptions(overrides: Partial<RunOptions> = {}): RunOptions 
     modeConcurrency: 4,
     tls: {},
     timing: {},
-    fuzz: { runs: 2_000, timeMs: 10_000 },
+    fuzz: { runs: 1_000, timeMs: 5_000 },
     load: { timeMs: 3_000, connections: 32 },
     ...overrides,
   };

@@ -77,6 +77,7 @@ export async function runSuite(target: Target, checks: readonly Check[], options
       rng: rng.fork(`${run.mode.name}/${check.id}`),
       signal: new AbortController().signal,
       startup: run.startup,
+      ...(run.running?.connectInProcess ? { connectInProcess: run.running.connectInProcess } : {}),
       progress: (line) => options.onProgress?.(`[${run.mode.name}] ${check.id}: ${line}`),
       ...(target.info.restartable
         ? {
@@ -210,6 +211,11 @@ async function positiveControl(run: ModeRun, options: RunOptions): Promise<void>
   if (run.mode.kind !== 'auth' || run.key === undefined) return;
   const path = concretePath(run.primary.path);
   const ok = await run.prober.send({ method: 'GET', path, headers: [['Authorization', `Bearer ${run.key}`]], label: 'positive control' });
+  if (ok.status === 429 || health.status === 429) {
+    throw new TargetError(
+      `mode ${run.mode.name}: the target answered 429 Too Many Requests before the suite began: its rate limiter would decide every verdict. Allow-list 127.0.0.1 or raise the limit for the run.`,
+    );
+  }
   if (ok.status === undefined || ok.status < 200 || ok.status >= 300) {
     throw new TargetError(
       `mode ${run.mode.name}: positive control failed: GET ${path} with the valid key got ${ok.status ?? ok.error}, expected 2xx. ` +
@@ -233,7 +239,7 @@ async function runOne(
     if (outcome.status === 'fail') {
       results.push({ ...base, status: 'fail', message: outcome.message, expected: outcome.expected, actual: outcome.actual, ...(outcome.evidence ? { evidence: outcome.evidence } : {}), durationMs });
     } else {
-      results.push({ ...base, status: outcome.status, message: outcome.message ?? '', ...(outcome.status === 'pass' && outcome.evidence ? { evidence: outcome.evidence } : {}), durationMs });
+      results.push({ ...base, status: outcome.status, message: outcome.message ?? '', ...(outcome.evidence ? { evidence: outcome.evidence } : {}), durationMs });
     }
   };
   const applies = check.applies?.(target.info, ctxFor(run, check).options) ?? true;

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { ModeDef } from '../contract/modes.js';
 import type { RouteSpec } from '../contract/routes.js';
 import type { Prober } from '../http/prober.js';
@@ -29,7 +30,7 @@ export interface Evidence {
 /** What a check's run returns. */
 export type Outcome =
   | { status: 'pass'; message?: string; evidence?: Evidence }
-  | { status: 'skip'; message: string }
+  | { status: 'skip'; message: string; evidence?: Evidence }
   | { status: 'fail'; message: string; expected: string; actual: string; evidence?: Evidence };
 
 /** Everything a check may use while it runs in one mode. */
@@ -55,6 +56,8 @@ export interface CheckContext {
   startup: { state: 'ready' } | { state: 'refused'; reason: string };
   /** Starts a further instance of the target in this mode with another key (restartable targets only). */
   startInstance?: (key: string) => Promise<StartResult>;
+  /** In-process targets: opens an in-memory connection to the server (no socket), for timing. */
+  connectInProcess?: () => Duplex;
 }
 
 /** One declared conformance check (h2spec style). */

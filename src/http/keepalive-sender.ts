@@ -1,6 +1,10 @@
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { TlsOptions } from './client.js';
+
+/** Where timed requests go: a base URL (TCP or TLS), or a function opening an in-memory connection. */
+export type SenderTarget = string | (() => Duplex);
 
 /** Outcome of one block of timed requests. */
 export interface BlockResult {
@@ -46,14 +50,14 @@ function responseLength(buf: Buffer, out: { status: number; close: boolean }): n
  * the write to the last byte of its response with `process.hrtime.bigint()`. Built for timing
  * measurements: no per-request allocation beyond the socket's buffers, no header parsing beyond
  * framing. Reconnects (and marks the interrupted request as lost) if the server closes the
- * connection.
+ * connection. The connection may also be an in-memory duplex stream into an in-process server.
  */
 export class KeepAliveSender {
-  private socket: net.Socket | undefined;
+  private socket: Duplex | undefined;
   private reconnects = 0;
 
   constructor(
-    private readonly baseUrl: string,
+    private readonly target: SenderTarget,
     private readonly tlsOptions: TlsOptions = {},
     private readonly timeoutMs = 5_000,
   ) {}
@@ -63,8 +67,9 @@ export class KeepAliveSender {
     return this.reconnects;
   }
 
-  private connect(): Promise<net.Socket> {
-    const url = new URL(this.baseUrl);
+  private connect(): Promise<Duplex> {
+    if (typeof this.target === 'function') return Promise.resolve(this.target());
+    const url = new URL(this.target);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const secure = url.protocol === 'https:';
     const port = Number(url.port || (secure ? 443 : 80));
@@ -108,7 +113,7 @@ export class KeepAliveSender {
   }
 
   private runOnSocket(
-    socket: net.Socket,
+    socket: Duplex,
     requests: readonly Buffer[],
     order: ArrayLike<number>,
     start: number,

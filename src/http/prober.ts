@@ -87,8 +87,8 @@ export class Prober {
   private guard(req: ProbeRequest): void {
     if (this.safety.allowKeyedMutation || this.secret === undefined) return;
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
-    const carriesKey =
-      req.path.includes(this.secret) || (req.headers ?? []).some(([, v]) => v.includes(this.secret as string)) || (req.body ?? '').includes(this.secret);
+    const text = `${req.path}\n${(req.headers ?? []).map(([, v]) => v).join('\n')}\n${req.body ?? ''}`;
+    const carriesKey = this.redactor.leaks(text) || this.redactor.leaks(decodeSafely(text));
     if (carriesKey) throw new SafetyRefusal(`${req.method} with the valid key is not sent to a live target without --allow-mutating`);
   }
 
@@ -159,4 +159,12 @@ const DISPLAY_MAX = 512;
 
 function shorten(value: string): string {
   return value.length <= DISPLAY_MAX ? value : `${value.slice(0, 120)}…[${value.length} characters in all]`;
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

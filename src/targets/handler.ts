@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { MODE_NAMES, type EnvNames, type ModeDef, type ModeName } from '../contract/modes.js';
+import { inMemoryConnector } from '../timing/in-process.js';
 import { LogCapture } from './log-capture.js';
 import type { StartResult, Target } from './types.js';
 
@@ -55,12 +56,17 @@ export class HandlerTarget implements Target {
   async start(mode: ModeDef, key: string): Promise<StartResult> {
     const logs = new LogCapture();
     let listener: http.RequestListener;
+    let app: AppLike;
     try {
-      listener = await toListener(await this.factory({ ...mode.env(key, this.envNames) }, { log: (line) => logs.line(line) }));
+      app = await this.factory({ ...mode.env(key, this.envNames) }, { log: (line) => logs.line(line) });
+      listener = await toListener(app);
     } catch (error) {
       return { state: 'refused', reason: `the factory threw: ${(error as Error).message}`, logs };
     }
     const server = http.createServer(listener);
+    // A WebSocket (or other upgrade) handler travels as an `upgrade` property of the app.
+    const upgrade = (app as { upgrade?: unknown }).upgrade;
+    if (typeof upgrade === 'function') server.on('upgrade', upgrade as (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void);
     server.keepAliveTimeout = 10_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -71,6 +77,7 @@ export class HandlerTarget implements Target {
         baseUrl: `http://127.0.0.1:${port}`,
         logs,
         alive: () => open,
+        connectInProcess: inMemoryConnector(server),
         stop: () =>
           new Promise<void>((resolve) => {
             open = false;

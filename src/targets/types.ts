@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { ModeDef, ModeName } from '../contract/modes.js';
 import type { LogCapture } from './log-capture.js';
 
@@ -27,6 +28,8 @@ export interface Running {
   /** False once the process is known to have exited (undefined: cannot tell). */
   alive(): boolean | undefined;
   stop(): Promise<void>;
+  /** In-process targets: an in-memory connection to the same server, without a socket. */
+  connectInProcess?: () => Duplex;
 }
 
 /** Starting may succeed, or the server may refuse to start (acceptable in fail-closed modes). */

@@ -1,7 +1,7 @@
 import { requiredForms } from '../../src/contract/credentials.js';
 import { concretePath } from '../../src/contract/routes.js';
 import type { Check } from '../../src/engine/types.js';
-import { auth, is2xx, verdict } from '../support.js';
+import { auth, is2xx, rateLimitedSkip, verdict } from '../support.js';
 
 /** HDR-ACCEPT / HDR-SCHEME-CASE: `Bearer <key>` is accepted, with the scheme in any case. */
 function acceptCheck(id: string, requirement: string, title: string, pick: (all: ReturnType<typeof requiredForms>) => ReturnType<typeof requiredForms>): Check {
@@ -27,7 +27,12 @@ function acceptCheck(id: string, requirement: string, title: string, pick: (all:
           { method: 'HEAD', path, headers: [auth(f.value)], label: `HEAD, ${f.label}` },
         ]),
       );
-      return verdict(results.filter((r) => !is2xx(r.status)), results.length, '2xx for the valid key', 'the valid key was accepted in every required form');
+      const bad = results.filter((r) => !is2xx(r.status));
+      if (bad.every((r) => r.status === 429)) {
+        const limited = rateLimitedSkip(bad);
+        if (limited) return limited;
+      }
+      return verdict(bad, results.length, '2xx for the valid key', 'the valid key was accepted in every required form');
     },
   };
 }

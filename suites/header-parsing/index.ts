@@ -1,7 +1,7 @@
 import type { Check } from '../../src/engine/types.js';
 import { bearerAccepted, schemeCase } from './accepted-forms.js';
 import { alteredKey, emptyToken, encodedKey, extendedKey, truncatedKey, wellKnownKeys } from './near-miss-keys.js';
-import { multipleCredentials, otherHeaders, queryKey, repeatedHeader } from './placement.js';
+import { bodyKey, multipleCredentials, otherHeaders, queryKey, repeatedHeader } from './placement.js';
 import { nonAsciiHeader, oversizedHeader } from './robustness.js';
 import { bareKey, otherSchemes } from './scheme.js';
 
@@ -21,6 +21,7 @@ export const headerParsingChecks: Check[] = [
   multipleCredentials,
   queryKey,
   otherHeaders,
+  bodyKey,
   oversizedHeader,
   nonAsciiHeader,
 ];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { auth } from '../support.js';
 import { changeAt, flipFirstLetter, rejectionCheck, type Variant } from './rejection.js';
 
@@ -21,6 +22,7 @@ export const truncatedKey = rejectionCheck({
     bearer(key.slice(0, 1), 'first character of the key'),
     bearer(key.slice(1), 'key without its first character'),
     bearer(key.slice(0, 8), 'first 8 characters of the key'),
+    ...(key.endsWith('=') ? [bearer(key.replace(/=+$/, ''), 'key without its = padding')] : []),
   ],
 });
 
@@ -67,14 +69,19 @@ export const alteredKey = rejectionCheck({
 export const encodedKey = rejectionCheck({
   id: 'header-parsing.encoded-key',
   requirement: 'HDR-EXACT',
-  title: 'Encoded or quoted keys are rejected: percent-encoded, base64 of the key, "quoted"',
+  title: 'Encoded, hashed or quoted keys are rejected: percent-encoded, base64, base64url, SHA-256/MD5 of the key, "quoted"',
   explain: exact,
-  variants: (_ctx, key) => [
+  variants: (_ctx, key) =>
+    [
     bearer(`"${key}"`, 'key in double quotes'),
     bearer(encodeURIComponent(key) === key ? `%${key.charCodeAt(0).toString(16)}${key.slice(1)}` : encodeURIComponent(key), 'percent-encoded key'),
     bearer(Buffer.from(key).toString('base64'), 'base64 of the key'),
+    bearer(createHash('sha256').update(key).digest('hex'), 'SHA-256 of the key (hex)'),
+    bearer(createHash('sha256').update(key).digest('base64'), 'SHA-256 of the key (base64)'),
+    bearer(createHash('md5').update(key).digest('hex'), 'MD5 of the key (hex)'),
+    bearer(key.replace(/\+/g, '-').replace(/\//g, '_'), 'key in base64url alphabet'),
     { label: 'key as a quoted auth-param', headers: [auth(`Bearer token="${key}"`)] },
-  ],
+    ].filter((v) => v.headers?.[0]?.[1] !== `Bearer ${key}`),
 });
 
 /** HDR-EXACT: an empty or blank token never matches. */

@@ -1,5 +1,5 @@
 import { auth, validAuth } from '../support.js';
-import { rejectionCheck } from './rejection.js';
+import { rejectionCheck, type Variant } from './rejection.js';
 
 /** HDR-SINGLE: a request with more than one credential is not authorised by one of them. */
 export const repeatedHeader = rejectionCheck({
@@ -48,11 +48,18 @@ export const queryKey = rejectionCheck({
     typicalFault: 'A fallback like c.req.query("access_token") ?? header.',
     fix: 'Read the key only from the Authorization header.',
   },
-  variants: (_ctx, key) =>
-    ['access_token', 'api_key', 'apiKey', 'token', 'key', 'auth', 'bearer'].flatMap((name) => [
+  variants: (ctx, key) => {
+    const primary: Variant[] = ['access_token', 'api_key', 'apiKey', 'token', 'key', 'auth', 'bearer'].flatMap((name) => [
       { label: `?${name}=<key> (encoded)`, query: `?${name}=${encodeURIComponent(key)}` },
       { label: `?${name}=<key> (raw)`, query: `?${name}=${key}` },
-    ]).concat([{ label: '?authorization=Bearer <key>', query: `?authorization=${encodeURIComponent(`Bearer ${key}`)}` }]),
+    ]);
+    primary.push({ label: '?authorization=Bearer <key>', query: `?authorization=${encodeURIComponent(`Bearer ${key}`)}` });
+    // Every other route too: query tokens are often allowed on event streams only.
+    const others: Variant[] = ctx.routes
+      .filter((r) => r !== ctx.primaryRoute)
+      .flatMap((route) => ['access_token', 'token', 'api_key'].map((name) => ({ label: `${route.method} ${route.path}?${name}=<key>`, route, query: `?${name}=${encodeURIComponent(key)}` })));
+    return [...primary, ...others];
+  },
 });
 
 /** HDR-HEADER-ONLY: the key in other headers and cookies is rejected. */
@@ -70,4 +77,32 @@ export const otherHeaders = rejectionCheck({
     ...['X-Authorization', 'Proxy-Authorization', 'X-Forwarded-Authorization', 'Authorisation'].map((h) => ({ label: `${h}: Bearer <key>`, headers: [[h, `Bearer ${key}`] as [string, string]] })),
     ...['token', 'api_key', 'access_token', 'auth', 'apiKey'].map((c) => ({ label: `Cookie ${c}=<key>`, headers: [['Cookie', `${c}=${encodeURIComponent(key)}`] as [string, string]] })),
   ],
+});
+
+/** HDR-HEADER-ONLY: the key in a request body (JSON field or RFC 6750 §2.2 form parameter) is rejected. */
+export const bodyKey = rejectionCheck({
+  id: 'header-parsing.body-key',
+  requirement: 'HDR-HEADER-ONLY',
+  title: 'The key in the request body (JSON apiKey/token fields, form access_token) is rejected',
+  explain: {
+    why: 'The contract accepts the key in the Authorization header only; a body field is read by a parser before auth and ends up in request logs and traces.',
+    typicalFault: 'const key = header ?? req.body.apiKey, or the RFC 6750 form-encoded access_token accepted by a generic OAuth library.',
+    fix: 'Read the key only from Authorization, before any body parsing.',
+  },
+  variants: (ctx, key) =>
+    ctx.routes
+      .filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method))
+      .flatMap((route): Variant[] => [
+        ...['apiKey', 'api_key', 'token', 'access_token', 'key'].map((field) => ({
+          label: `${route.method} ${route.path} with {"${field}": <key>}`,
+          route,
+          body: JSON.stringify({ message: 'dexto-auth-conformance probe', [field]: key }),
+        })),
+        {
+          label: `${route.method} ${route.path} with form access_token=<key>`,
+          route,
+          headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+          body: `access_token=${encodeURIComponent(key)}&message=probe`,
+        },
+      ]),
 });

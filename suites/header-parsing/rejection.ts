@@ -1,7 +1,8 @@
-import { concretePath } from '../../src/contract/routes.js';
+import { concretePath, type RouteSpec } from '../../src/contract/routes.js';
+import { SafetyRefusal } from '../../src/http/prober.js';
 import type { Check, CheckContext, Level } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
-import { describe, is2xx, stillServing, unprotectedBaseline } from '../support.js';
+import { describe, is2xx, routeRequest, stillServing, unprotectedBaseline } from '../support.js';
 
 /** One hostile or near-miss request against the primary protected route. */
 export interface Variant {
@@ -13,6 +14,9 @@ export interface Variant {
   raw?: string;
   /** Over the usual header limit: the server may also close the connection without answering. */
   mayDrop?: boolean;
+  /** Another route than the primary GET (its method and a harmless body, unless `body` is given). */
+  route?: RouteSpec;
+  body?: string;
 }
 
 /** Declares a check: every variant must be rejected (any 3xx/4xx), never accepted or answered with a 5xx. */
@@ -39,18 +43,35 @@ export function rejectionCheck(spec: {
       const open = await unprotectedBaseline(ctx);
       if (open) return open;
       const path = concretePath(ctx.primaryRoute.path);
-      const variants = spec.variants(ctx, ctx.key);
+      const all = spec.variants(ctx, ctx.key);
+      // A route that is open without any credentials is reported by the checks about it, not here.
+      const openRoutes = new Set<RouteSpec>();
+      for (const route of new Set(all.flatMap((v) => (v.route ? [v.route] : [])))) {
+        if (is2xx((await ctx.http.send(routeRequest(route, { label: 'baseline: no credentials' }))).status)) openRoutes.add(route);
+      }
+      const variants: Variant[] = [];
       const results: ProbeResult[] = [];
-      for (const v of variants) {
-        const full = v.query !== undefined ? `${path}${v.query}` : path;
-        if (v.raw !== undefined) {
-          const host = new URL(ctx.http.baseUrl).host;
-          const bytes = Buffer.from(v.raw.replace('{path}', full).replace('{host}', host), 'latin1');
-          results.push(await ctx.http.sendRaw(bytes, { method: 'GET', path: full, label: v.label, headers: [] }));
-        } else {
-          results.push(await ctx.http.send({ method: 'GET', path: full, headers: v.headers ?? [], label: v.label }));
+      for (const v of all) {
+        if (v.route && openRoutes.has(v.route)) continue;
+        const base = v.route ? concretePath(v.route.path) : path;
+        const full = v.query !== undefined ? `${base}${v.query}` : base;
+        try {
+          if (v.raw !== undefined) {
+            const host = new URL(ctx.http.baseUrl).host;
+            const bytes = Buffer.from(v.raw.replace('{path}', full).replace('{host}', host), 'latin1');
+            results.push(await ctx.http.sendRaw(bytes, { method: 'GET', path: full, label: v.label, headers: [] }));
+          } else if (v.route) {
+            const req = routeRequest(v.route, { path: full, headers: v.headers ?? [], label: v.label });
+            results.push(await ctx.http.send(v.body !== undefined ? { ...req, body: v.body } : req));
+          } else {
+            results.push(await ctx.http.send({ method: 'GET', path: full, headers: v.headers ?? [], label: v.label }));
+          }
+          variants.push(v);
+        } catch (error) {
+          if (!(error instanceof SafetyRefusal)) throw error;
         }
       }
+      if (results.length === 0) return { status: 'skip', message: 'every variant would send the key with a mutating method to a live target (--allow-mutating)' };
       const accepted = results.filter((r) => is2xx(r.status));
       const broken = results.filter((r, i) => (r.status === undefined && !variants[i]?.mayDrop) || (r.status !== undefined && r.status >= 500));
       const after = spec.liveness ? await stillServing(ctx) : undefined;

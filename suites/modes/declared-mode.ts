@@ -12,6 +12,11 @@ export const declaredMode: Check = {
   title: 'The server behaves like the mode it was declared to run in (--mode)',
   modes: () => true,
   applies: (target) => (target.kind === 'url' && target.declaredMode ? true : 'only for --target with --mode'),
+  explain: {
+    why: 'A deployed server is checked in the mode you believe it runs in; if it is in another one (often development, wide open), every other verdict of the run is about the wrong thing.',
+    typicalFault: 'NODE_ENV or DEXTO_SERVER_REQUIRE_AUTH never reach the process (a missing line in the unit file, container env or PM2 config), so the server silently runs in development mode.',
+    fix: 'Set NODE_ENV=production and DEXTO_SERVER_API_KEY in the environment of the server process itself, and check the startup log line that names the mode.',
+  },
   async run(ctx) {
     const declared = modeByName(ctx.target.declaredMode ?? '');
     if (!declared) return { status: 'skip', message: 'no declared mode' };

@@ -9,6 +9,11 @@ export const httpsTransport: Check = {
   title: 'A remote server is reached over HTTPS (API keys are never sent unencrypted)',
   modes: () => true,
   applies: (target) => (target.kind === 'url' ? true : 'only for --target'),
+  explain: {
+    why: 'A Bearer key is a password sent with every request: over plain http anyone on the path can read it and replay it.',
+    typicalFault: 'The API is exposed on http:// directly, or TLS ends at a proxy that forwards to the server over an untrusted network.',
+    fix: 'Serve the API only over HTTPS (a reverse proxy such as nginx or Caddy is enough) and keep plain http on localhost.',
+  },
   async run(ctx) {
     if (!ctx.target.plainHttp) return { status: 'pass', message: 'the target is reached over https' };
     if (ctx.target.loopback) return { status: 'pass', message: 'plain http, but to a loopback address: nothing leaves this machine' };

@@ -1,15 +1,24 @@
+import { concretePath, PROBE_ID, type RouteSpec } from '../../src/contract/routes.js';
 import type { Check } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
-import { validAuth, verdict } from '../support.js';
+import { catchAll, validAuth, verdict } from '../support.js';
 
-/** Paths that share a prefix with a public route but are not one. */
-export function nearMisses(publicPaths: readonly string[]): string[] {
-  const out: string[] = [];
+/**
+ * Paths that look like a public route without being one: prefix extensions (a startsWith
+ * allowlist), and public paths inside protected ones (an endsWith or includes allowlist).
+ */
+export function nearMisses(publicPaths: readonly string[], routes: readonly RouteSpec[]): string[] {
+  const out = new Set<string>();
+  const paramRoute = routes.find((r) => r.method === 'GET' && r.path.includes('{'));
   for (const p of publicPaths) {
-    out.push(`${p}x`, `${p}/x`, `${p}.bak`, `${p}-internal`);
-    if (!p.includes('.')) out.push(`${p}z`, `${p}check`);
+    for (const suffix of ['x', '/x', '.bak', '-internal']) out.add(`${p}${suffix}`);
+    if (!p.includes('.')) for (const suffix of ['z', 'check']) out.add(`${p}${suffix}`);
+    out.add(`/api${p}`);
+    out.add(`/x${p}`);
+    const last = p.split('/').pop() ?? '';
+    if (paramRoute && last) out.add(concretePath(paramRoute.path).replace(PROBE_ID, last));
   }
-  return out;
+  return [...out];
 }
 
 /** PUB-EXACT: only the exact public paths are public; near misses need the key (401). */
@@ -26,11 +35,14 @@ export const exactMatch: Check = {
     fix: 'Compare the path with each public path for exact equality.',
   },
   async run(ctx) {
-    const paths = nearMisses(ctx.publicRoutes.map((r) => r.path));
+    const paths = nearMisses(ctx.publicRoutes.map((r) => r.path), ctx.routes);
+    const base = await catchAll(ctx);
     const without = await ctx.http.sendAll(paths.map((path) => ({ method: 'GET', path, label: 'near miss of a public path, no credentials' })));
     const withKey = await ctx.http.sendAll(paths.map((path) => ({ method: 'GET', path, headers: [validAuth(ctx)], label: 'near miss of a public path, valid key' })));
-    // A path is treated as public when the key makes no difference to the answer.
-    const offenders: ProbeResult[] = without.filter((r, i) => r.status === undefined || r.status === withKey[i]?.status);
+    // Treated as public: the key makes no difference, and the answer is not what any unknown path gets.
+    const offenders: ProbeResult[] = without.filter(
+      (r, i) => r.status === undefined || (r.status === withKey[i]?.status && !(r.status === base.keyless.status && (r.status !== 200 || r.body === base.keyless.body))),
+    );
     return verdict(
       offenders,
       without.length,

@@ -1,6 +1,6 @@
-import type { Check } from '../../src/engine/types.js';
+import type { Check, Outcome } from '../../src/engine/types.js';
 import type { ProbeRequest } from '../../src/http/types.js';
-import { auth, is2xx, verdict, wrongKey } from '../support.js';
+import { auth, is2xx, is5xx, rateLimitedSkip, verdict, wrongKey } from '../support.js';
 
 /** PUB-OPEN: the public routes answer 2xx without credentials in every mode the server runs in. */
 export const publicOpen: Check = {
@@ -21,7 +21,11 @@ export const publicOpen: Check = {
       { method: 'HEAD', path: r.path, label: 'no credentials' },
     ]);
     const results = await ctx.http.sendAll(reqs);
-    return verdict(results.filter((r) => !is2xx(r.status)), results.length, '2xx for every public route (GET and HEAD)', 'public routes answered 2xx');
+    // Misconfigured (fail-closed) servers may report not-ready on a public route; they may not gate it behind auth.
+    const acceptable = (s: number | undefined): boolean => is2xx(s) || (ctx.mode.kind === 'fail-closed' && is5xx(s));
+    const bad = results.filter((r) => !acceptable(r.status));
+    if (bad.length > 0 && bad.every((r) => r.status === 429)) return rateLimitedSkip(bad) as Outcome;
+    return verdict(bad, results.length, ctx.mode.kind === 'fail-closed' ? '2xx (or a 5xx not-ready answer) without credentials, never 401/403' : '2xx for every public route (GET and HEAD)', 'public routes answered without credentials');
   },
 };
 
@@ -39,9 +43,11 @@ export const publicOpenWithBadCredentials: Check = {
     fix: 'Decide "public" first, from the path and method alone.',
   },
   async run(ctx) {
-    const bad = [`Bearer ${wrongKey(ctx)}`, 'Basic Zm9vOmJhcg==', 'Bearer', 'garbage'];
-    const reqs: ProbeRequest[] = ctx.publicRoutes.flatMap((r) => bad.map((v) => ({ method: r.method, path: r.path, headers: [auth(v)], label: `Authorization: ${v}` })));
+    const credentials = [`Bearer ${wrongKey(ctx)}`, 'Basic Zm9vOmJhcg==', 'Bearer', 'garbage'];
+    const reqs: ProbeRequest[] = ctx.publicRoutes.flatMap((r) => credentials.map((v) => ({ method: r.method, path: r.path, headers: [auth(v)], label: `Authorization: ${v}` })));
     const results = await ctx.http.sendAll(reqs);
-    return verdict(results.filter((r) => !is2xx(r.status)), results.length, '2xx for every public route whatever Authorization says', 'public routes ignored bad credentials');
+    const bad = results.filter((r) => !is2xx(r.status));
+    if (bad.length > 0 && bad.every((r) => r.status === 429)) return rateLimitedSkip(bad) as Outcome;
+    return verdict(bad, results.length, '2xx for every public route whatever Authorization says', 'public routes ignored bad credentials');
   },
 };

@@ -1,7 +1,7 @@
 import { concretePath, type RouteSpec } from '../../src/contract/routes.js';
 import type { Check, CheckContext } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
-import { is2xx, routeRequest, verdict } from '../support.js';
+import { catchAll, is2xx, isCatchAll, routeRequest, verdict } from '../support.js';
 
 const hex = (c: string): string => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
 
@@ -39,6 +39,9 @@ export function pathVariants(path: string, publicPath: string): Array<{ path: st
     { path: `${path}/.`, how: 'trailing dot segment' },
     { path: `${path}\\`, how: 'trailing backslash' },
     { path: path.replace(/\//g, '\\').replace(/^\\/, '/'), how: 'backslashes for slashes' },
+    { path: `/v1${path}`, how: 'legacy /v1 prefix' },
+    { path: path.replace(/^\/api\//, '/api/v1/'), how: 'versioned /api/v1 alias' },
+    { path: path.replace(/^\/api\//, '/'), how: 'without the /api prefix' },
   ];
   return out;
 }
@@ -91,11 +94,12 @@ export const pathVariantsCheck: Check = {
   async run(ctx) {
     const publicPath = ctx.publicRoutes[0]?.path ?? '/health';
     const bodies = await publicBodies(ctx);
+    const base = await catchAll(ctx);
     const reqs = targets(ctx).flatMap((route) =>
       pathVariants(concretePath(route.path), publicPath).map((v) => routeRequest(route, { path: v.path, label: `${v.how}, no credentials` })),
     );
     const results: ProbeResult[] = await ctx.http.sendAll(reqs);
-    const offenders = results.filter((r) => is2xx(r.status) && !looksPublic(r.body, bodies));
+    const offenders = results.filter((r) => is2xx(r.status) && !looksPublic(r.body, bodies) && !isCatchAll(r, base));
     return verdict(offenders, results.length, 'no 2xx for any spelling of a protected path without the key', 'no spelling of a protected path was served without the key');
   },
 };

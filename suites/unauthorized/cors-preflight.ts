@@ -28,6 +28,12 @@ export const corsPreflight: Check = {
       label: 'CORS preflight, no credentials',
     }));
     const results = await ctx.http.sendAll(reqs);
+    // A server that does no CORS at all has no preflights to answer: nothing to judge.
+    const cors = results.some((r) => r.header('access-control-allow-origin') !== undefined);
+    if (!cors && results.every((r) => !is2xx(r.status))) {
+      const probe = await ctx.http.send({ method: 'GET', path: ctx.publicRoutes[0]?.path ?? '/health', headers: [['Origin', 'http://app.example.test']], label: 'does the server do CORS?' });
+      if (probe.header('access-control-allow-origin') === undefined) return { status: 'skip', message: 'the server sends no CORS headers at all, so there are no preflights to answer' };
+    }
     return verdict(results.filter((r) => !is2xx(r.status)), results.length, '2xx (usually 204) for a preflight', 'preflights were answered without a key');
   },
 };

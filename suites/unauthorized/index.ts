@@ -7,6 +7,8 @@ import { noEcho } from './no-echo.js';
 import { jsonBody, wwwAuthenticate } from './response-shape.js';
 import { missingKey401, wrongKey401 } from './status-401.js';
 import { trustedHeaders } from './trusted-headers.js';
+import { websocketUpgrade } from './upgrade.js';
+import { undocumentedRoutes } from './undocumented-routes.js';
 
 /** The `unauthorized` category. */
-export const unauthorizedChecks: Check[] = [missingKey401, wrongKey401, allMethods, jsonBody, wwwAuthenticate, beforeBody, noEcho, trustedHeaders, corsPreflight, noDisclosure];
+export const unauthorizedChecks: Check[] = [missingKey401, wrongKey401, allMethods, undocumentedRoutes, jsonBody, wwwAuthenticate, beforeBody, noEcho, trustedHeaders, websocketUpgrade, corsPreflight, noDisclosure];

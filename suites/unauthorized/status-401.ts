@@ -1,5 +1,33 @@
-import type { Check } from '../../src/engine/types.js';
-import { auth, everyRouteRequest, REJECTED_401, verdict, wrongKey } from '../support.js';
+import { concretePath } from '../../src/contract/routes.js';
+import type { Check, CheckContext } from '../../src/engine/types.js';
+import type { ProbeResult } from '../../src/http/types.js';
+import { auth, everyRouteRequest, REJECTED_401, validAuth, verdict, wrongKey } from '../support.js';
+
+/** Top-level JSON keys of a body, or undefined when it is not a JSON object. */
+function shape(body: string): string | undefined {
+  try {
+    const v: unknown = JSON.parse(body);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).sort().join(',') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Rejections that are not 401, and "401s" that still carry the protected answer (a status set
+ * before the handler ran anyway) or an event stream.
+ */
+async function rejectedBadly(ctx: CheckContext, results: ProbeResult[]): Promise<ProbeResult[]> {
+  const keyed = await ctx.http.send({ method: 'GET', path: concretePath(ctx.primaryRoute.path), headers: [validAuth(ctx)], label: 'valid key, for comparison' });
+  const protectedShape = keyed.status !== undefined && keyed.status >= 200 && keyed.status < 300 ? shape(keyed.body) : undefined;
+  return results.filter(
+    (r) =>
+      r.status === undefined ||
+      !REJECTED_401.has(r.status) ||
+      /text\/event-stream/i.test(r.header('content-type') ?? '') ||
+      (protectedShape !== undefined && r.record.request.path === concretePath(ctx.primaryRoute.path) && shape(r.body) === protectedShape),
+  );
+}
 
 const explain = {
   why: 'Clients, proxies and monitors tell "no or bad credentials" from "forbidden" or "missing" by the status: RFC 9110 §15.5.2 defines 401 for it, and the security page tells operators to alert on 401s.',
@@ -18,7 +46,7 @@ export const missingKey401: Check = {
   explain,
   async run(ctx) {
     const results = await ctx.http.sendAll(everyRouteRequest(ctx, { label: 'no credentials' }));
-    return verdict(results.filter((r) => r.status === undefined || !REJECTED_401.has(r.status)), results.length, '401 for each protected route and method', 'every protected route answered 401 without credentials');
+    return verdict(await rejectedBadly(ctx, results), results.length, '401, without the protected content, for each protected route and method', 'every protected route answered 401 without credentials');
   },
 };
 
@@ -33,6 +61,6 @@ export const wrongKey401: Check = {
   explain,
   async run(ctx) {
     const results = await ctx.http.sendAll(everyRouteRequest(ctx, { label: 'wrong key of the right length', headers: [auth(`Bearer ${wrongKey(ctx)}`)] }));
-    return verdict(results.filter((r) => r.status === undefined || !REJECTED_401.has(r.status)), results.length, '401 for each protected route and method', 'every protected route answered 401 to a wrong key');
+    return verdict(await rejectedBadly(ctx, results), results.length, '401, without the protected content, for each protected route and method', 'every protected route answered 401 to a wrong key');
   },
 };

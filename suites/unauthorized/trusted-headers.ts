@@ -5,6 +5,14 @@ import { is2xx, routeRequest, verdict } from '../support.js';
 /** Client-controlled headers that some servers wrongly trust to skip auth for "internal" callers. */
 const SPOOFS: Array<[string, string]> = [
   ['X-Forwarded-For', '127.0.0.1'],
+  ['X-Forwarded-For', '10.0.0.1'],
+  ['X-Forwarded-For', '192.168.1.1'],
+  ['X-Forwarded-For', '172.16.0.1'],
+  ['X-Forwarded-For', '::1'],
+  ['X-Forwarded-For', '::ffff:127.0.0.1'],
+  ['X-Forwarded-For', '127.0.0.1, 10.0.0.1'],
+  ['Forwarded', 'for="[::1]"'],
+  ['X-Real-IP', '10.0.0.1'],
   ['X-Real-IP', '127.0.0.1'],
   ['Forwarded', 'for=127.0.0.1;host=localhost;proto=https'],
   ['X-Client-IP', '127.0.0.1'],
@@ -25,6 +33,12 @@ const SPOOFS: Array<[string, string]> = [
   ['X-Auth-User', 'admin'],
   ['X-Forwarded-User', 'admin'],
   ['X-Remote-User', 'admin'],
+  ['X-Forwarded-Proto', 'https'],
+  ['Sec-Fetch-Site', 'same-origin'],
+  ['Sec-Fetch-Mode', 'navigate'],
+  ['X-Requested-With', 'XMLHttpRequest'],
+  ['Accept', 'text/event-stream'],
+  ['Access-Control-Request-Method', 'GET'],
 ];
 
 /** UNAUTH-NO-TRUST: no client-controlled header stands in for the key. */
@@ -41,8 +55,10 @@ export const trustedHeaders: Check = {
     fix: 'Decide auth from the Authorization header and the exact public paths only.',
   },
   async run(ctx) {
+    const own = new URL(ctx.http.baseUrl).origin;
+    const spoofs: Array<[string, string]> = [...SPOOFS, ['Origin', own], ['Referer', `${own}/`], ['Origin', own], ['Sec-Fetch-Site', 'same-origin']];
     const reqs: ProbeRequest[] = ctx.routes.flatMap((route) =>
-      SPOOFS.map(([name, value]) => routeRequest(route, { headers: [[name, value]], label: `${name}: ${value}, no credentials` })),
+      spoofs.map(([name, value]) => routeRequest(route, { headers: [[name, value]], label: `${name}: ${value}, no credentials` })),
     );
     const results = await ctx.http.sendAll(reqs);
     return verdict(results.filter((r) => is2xx(r.status)), results.length, 'no 2xx without the key, whatever other headers say', 'no client-controlled header opened a protected route');
