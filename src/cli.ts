@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import yargs from 'yargs';
 import { MODE_NAMES, type ModeName } from './contract/modes.js';
 import { parseRouteArg, type RouteSpec } from './contract/routes.js';
@@ -10,6 +11,11 @@ import type { Check, Report } from './engine/types.js';
 import { renderConsole } from './report/console.js';
 import { renderJson } from './report/json.js';
 import { renderJunit } from './report/junit.js';
+import { renderMarkdown } from './report/markdown.js';
+import { renderSarif } from './report/sarif.js';
+import { renderHtml } from './report/html.js';
+import { baselineFromReport, evaluate, parseBaseline, renderBaseline, type Baseline, type Evaluation } from './report/baseline.js';
+import { configAsFlags, configRunOptions, displayPath, loadConfig, printableConfig, type LoadedConfig } from './config/load.js';
 import { startReferenceServer } from './reference/serve.js';
 import { TargetError } from './targets/types.js';
 import { randomSeed } from './util/random.js';
@@ -23,6 +29,8 @@ interface Io {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   isTty: boolean;
+  /** Where the default config file and a relative --config are looked for; default process.cwd(). */
+  cwd?: string;
 }
 
 const defaultIo = (): Io => ({
@@ -32,7 +40,7 @@ const defaultIo = (): Io => ({
   isTty: Boolean(process.stdout.isTTY),
 });
 
-function parser(args: string[]) {
+function parser(args: string[], fromConfig: Record<string, unknown> = {}) {
   return yargs(args)
     .scriptName('dexto-auth-conformance')
     .usage('$0 [options]\n$0 serve-reference\n\nRuns the Dexto API-key auth conformance suite (default target: the built-in reference server, every mode).')
@@ -59,13 +67,25 @@ function parser(args: string[]) {
     .option('timing-samples', { type: 'number', describe: 'timing: maximum measurements per mode' })
     .option('timing-time', { type: 'number', describe: 'timing: time budget per mode, seconds' })
     .option('timing-threshold', { type: 'number', describe: 'timing: smallest leak that counts, ns' })
-    .option('fuzz-runs', { type: 'number', default: 2000, describe: 'fuzz: generated cases per property and mode' })
-    .option('fuzz-time', { type: 'number', default: 10, describe: 'fuzz: time budget per mode, seconds' })
+    .option('fuzz-runs', { type: 'number', default: 1000, describe: 'fuzz: generated header cases and path cases per mode' })
+    .option('fuzz-time', { type: 'number', default: 5, describe: 'fuzz: time budget per mode, seconds (sending and shrinking)' })
     .option('load-time', { type: 'number', default: 3, describe: 'load: burst duration, seconds' })
     .option('load-connections', { type: 'number', default: 32, describe: 'load: concurrent connections' })
     .option('allow-remote-load', { type: 'boolean', default: false, describe: 'allow load checks against a non-loopback target' })
     .option('verbose', { type: 'boolean', default: false, describe: 'list passing and skipped checks too' })
     .option('color', { type: 'boolean', describe: 'colour output (default: on a TTY)' })
+    .option('config', { type: 'string', describe: 'config file (default: dexto-auth-conformance.config.json or .mjs in the working directory); flags override it' })
+    .option('print-config', { type: 'boolean', describe: 'print the merged configuration (config file + flags) as JSON and exit' })
+    .option('markdown', { type: 'string', describe: 'write a Markdown summary to this file (also to $GITHUB_STEP_SUMMARY on GitHub Actions)' })
+    .option('sarif', { type: 'string', describe: 'write a SARIF 2.1.0 report (code scanning) to this file' })
+    .option('html', { type: 'string', describe: 'write a single-file HTML report to this file' })
+    .option('baseline', { type: 'string', describe: 'JSON file of known failures: they do not fail the run; a listed check that passes again does' })
+    .option('update-baseline', { type: 'boolean', describe: "write this run's failures to the --baseline file" })
+    .option('fail-on', { type: 'string', choices: ['must', 'should'], describe: 'lowest level of failure that fails the run (should == --strict)' })
+    .option('public-route', { type: 'string', array: true, describe: 'replaces the public routes: METHOD:PATH (repeatable; non-Dexto servers)' })
+    .option('protected-route', { type: 'string', array: true, describe: 'replaces route discovery: METHOD:PATH (repeatable)' })
+    .option('env-name', { type: 'string', array: true, describe: 'variable names of a non-Dexto server: nodeEnv=APP_ENV, apiKey=MY_API_KEY, requireAuth=MY_REQUIRE_AUTH' })
+    .config(fromConfig)
     .command('serve-reference', 'start the reference server (reads PORT, HOST, NODE_ENV, DEXTO_SERVER_API_KEY, DEXTO_SERVER_REQUIRE_AUTH)')
     .conflicts('target', 'target-cmd')
     .strict()
@@ -81,8 +101,16 @@ function parser(args: string[]) {
 export async function main(args: string[], io: Io = defaultIo()): Promise<number> {
   let argv;
   let helpText = '';
+  const cwd = io.cwd ?? process.cwd();
+  let loaded: LoadedConfig;
   try {
-    const p = parser(args);
+    loaded = await loadConfig(args, cwd);
+  } catch (error) {
+    io.err(`dexto-auth-conformance: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  try {
+    const p = parser(args, configAsFlags(loaded.config, args));
     argv = await p.parseAsync(args, {}, (_err, _argv, output) => {
       helpText = output;
     });
@@ -99,12 +127,14 @@ export async function main(args: string[], io: Io = defaultIo()): Promise<number
     if (argv._.length > 0) throw new UsageError(`unknown command: ${String(argv._[0])}`);
     if (argv.list) return list(io);
     if (argv.explain !== undefined) return explain(argv.explain, io);
-    const options = toOptions(argv, io);
+    if (argv['print-config']) return printConfig(argv, loaded, io);
+    const options = { ...toOptions(argv, io), ...configRunOptions(loaded.config, argv) };
     const spec = toTarget(argv, io);
     const checks = selectChecks(ALL_CHECKS, options.only, options.skip);
+    const baseline = readBaseline(argv, cwd);
     const { target, key } = await makeTarget(spec, options);
     const report = await runSuite(target, checks, options, key);
-    return writeReports(report, argv, io);
+    return writeReports(report, argv, io, { loaded, baseline, cwd });
   } catch (error) {
     if (error instanceof UsageError || error instanceof TargetError) {
       io.err(`dexto-auth-conformance: ${error.message}\n`);
@@ -149,7 +179,7 @@ function toOptions(argv: Argv, io: Io): RunOptions {
     only: argv.only ?? [],
     skip: argv.skip ?? [],
     seed,
-    strict: argv.strict,
+    strict: argv.strict || argv['fail-on'] === 'should',
     extraRoutes: routes,
     allowMutating: argv['allow-mutating'],
     allowPlainHttp: argv['allow-plain-http'],
@@ -162,7 +192,7 @@ function toOptions(argv: Argv, io: Io): RunOptions {
       ...(timingTime ? { timeMs: timingTime * 1000 } : {}),
       ...(timingThreshold ? { thresholdNs: timingThreshold } : {}),
     },
-    fuzz: { runs: positive('fuzz-runs', argv['fuzz-runs']) ?? 2000, timeMs: (positive('fuzz-time', argv['fuzz-time']) ?? 10) * 1000 },
+    fuzz: { runs: positive('fuzz-runs', argv['fuzz-runs']) ?? 1000, timeMs: (positive('fuzz-time', argv['fuzz-time']) ?? 5) * 1000 },
     load: { timeMs: (positive('load-time', argv['load-time']) ?? 3) * 1000, connections: positive('load-connections', argv['load-connections']) ?? 32 },
     onProgress: io.isTty ? (line) => io.err(`\r\u001b[2K${line.slice(0, 150)}`) : undefined,
   });
@@ -179,17 +209,77 @@ function toTarget(argv: Argv, io: Io): TargetSpec {
   return { kind: 'reference' };
 }
 
-function writeReports(report: Report, argv: Argv, io: Io): number {
+interface ReportContext {
+  loaded: LoadedConfig;
+  baseline: Baseline | undefined;
+  cwd: string;
+}
+
+function writeReports(report: Report, argv: Argv, io: Io, ctx: ReportContext): number {
+  const failOn = argv['fail-on'] === 'should' || argv.strict ? 'should' : 'must';
+  let baseline = ctx.baseline;
+  if (argv['update-baseline'] && argv.baseline) {
+    baseline = baselineFromReport(report, baseline);
+    writeFile(argv.baseline, renderBaseline(baseline));
+  }
+  const evaluation: Evaluation = evaluate(report, { failOn, ...(baseline ? { baseline } : {}) });
+  const withBaseline = baseline ? { evaluation } : {};
   if (argv.json) writeFile(argv.json, renderJson(report));
   if (argv.junit) writeFile(argv.junit, renderJunit(report));
+  const markdown = (): string => renderMarkdown(report, withBaseline);
+  if (argv.markdown) writeFile(argv.markdown, markdown());
+  if (io.env.GITHUB_ACTIONS === 'true' && io.env.GITHUB_STEP_SUMMARY) {
+    try {
+      appendFileSync(io.env.GITHUB_STEP_SUMMARY, markdown());
+    } catch (e) {
+      io.err(`dexto-auth-conformance: cannot write the step summary: ${(e as Error).message}\n`);
+    }
+  }
+  const artifactUri = ctx.loaded.file ? displayPath(ctx.loaded.file, ctx.cwd) : 'package.json';
+  if (argv.sarif) writeFile(argv.sarif, renderSarif(report, { checks: ALL_CHECKS, artifactUri, ...withBaseline }));
+  if (argv.html) writeFile(argv.html, renderHtml(report, { checks: ALL_CHECKS, ...withBaseline }));
   if (io.isTty) io.err('\r\u001b[2K');
   io.out(renderConsole(report, { color: argv.color ?? io.isTty, verbose: argv.verbose }));
-  if (!report.summary.conformant) return EXIT.notConformant;
+  if (baseline) io.err(baselineSummary(evaluation, argv['update-baseline'] ? argv.baseline : undefined));
+  if (!evaluation.ok) return EXIT.notConformant;
   return report.summary.errors > 0 ? EXIT.internal : EXIT.conformant;
+}
+
+function baselineSummary(ev: Evaluation, updated: string | undefined): string {
+  const lines = [`baseline: ${ev.accepted.length} known failure(s) accepted, ${ev.failing.length} new failure(s) at --fail-on ${ev.failOn}`];
+  if (updated) lines.push(`baseline: wrote ${ev.accepted.length} entr${ev.accepted.length === 1 ? 'y' : 'ies'} to ${updated}`);
+  for (const e of ev.stale) lines.push(`baseline: STALE entry ${e.id} in mode ${e.mode}: the check passes now; remove it (or run with --update-baseline)`);
+  if (ev.unchecked.length > 0) lines.push(`baseline: ${ev.unchecked.length} entr${ev.unchecked.length === 1 ? 'y was' : 'ies were'} not checked in this run (check or mode not run, or skipped)`);
+  const unknown = ev.unchecked.filter((e) => !ALL_CHECKS.some((c) => c.id === e.id));
+  for (const e of unknown) lines.push(`baseline: entry ${e.id} names no known check (see --list)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function readBaseline(argv: Argv, cwd: string): Baseline | undefined {
+  if (argv['update-baseline'] && !argv.baseline) throw new UsageError('--update-baseline needs --baseline <file> (the file to write)');
+  if (!argv.baseline) return undefined;
+  const path = argv.baseline;
+  if (!existsSync(path)) {
+    if (argv['update-baseline']) return undefined;
+    throw new UsageError(`--baseline ${path}: no such file (create it with --update-baseline)`);
+  }
+  try {
+    return parseBaseline(readFileSync(path, 'utf8'), displayPath(path, cwd));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function printConfig(argv: Argv, loaded: LoadedConfig, io: Io): number {
+  const merged = printableConfig(argv as unknown as Record<string, unknown>, loaded.config);
+  io.out(`${JSON.stringify(merged, null, 2)}\n`);
+  io.err(loaded.file ? `(config file ${loaded.file}, overridden by the command line)\n` : '(no config file; defaults and the command line)\n');
+  return EXIT.conformant;
 }
 
 function writeFile(path: string, text: string): void {
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   } catch (e) {
     throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);

@@ -16,3 +16,7 @@ export { ALL_CHECKS } from '../suites/index.js';
 export { renderConsole } from './report/console.js';
 export { renderJson } from './report/json.js';
 export { renderJunit } from './report/junit.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderSarif } from './report/sarif.js';
+export { renderHtml } from './report/html.js';
+export { evaluate, parseBaseline, baselineFromReport, renderBaseline, type Baseline, type FailOn } from './report/baseline.js';

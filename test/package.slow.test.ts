@@ -70,12 +70,16 @@ describe('SLOW packaging: npm pack -> install into an empty directory -> run', (
       const list = await sh(NPX, ['--no-install', 'dexto-auth-conformance', '--list'], app);
       expect(list.code, list.stderr).toBe(0);
       expect(list.stdout).toMatch(/^unauthorized\.missing-key\s+MUST\s+UNAUTH-401/m);
-      const ran = await sh(NPX, ['--no-install', 'dexto-auth-conformance', '--seed', '3', '--only', 'modes', 'unauthorized', '--html', 'report.html'], app);
+      const ran = await sh(NPX, ['--no-install', 'dexto-auth-conformance', '--seed', '3', '--only', 'modes', 'unauthorized', '--html', 'report.html', '--sarif', 'report.sarif'], app);
       expect(ran.stderr).toBe('');
       expect(ran.code, ran.stdout).toBe(0);
       expect(ran.stdout).toMatch(/^CONFORMANT/m);
       expect(ran.stdout.match(/^mode /gm)?.length).toBe(7);
       expect(readFileSync(join(app, 'report.html'), 'utf8')).toContain('<table class="matrix"');
+      // SARIF rules carry the requirement text of the SPEC.md shipped in the package.
+      const sarif = JSON.parse(readFileSync(join(app, 'report.sarif'), 'utf8')) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; fullDescription: { text: string } }> } } }> };
+      const rule = sarif.runs[0]?.tool.driver.rules.find((r) => r.id === 'unauthorized.missing-key');
+      expect(rule?.fullDescription.text).toMatch(/^UNAUTH-401 \(MUST\): A request to a protected route/);
 
       // 5. Both entry points resolve from the installed package (the vitest one needs vitest, a peer).
       const probe = await sh(

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../util/random.js';
+import { measure, type Measurement } from './measure.js';
+import { buildRequests, CLASS_INDEX, CLASS_NAMES, classKeys, pairBlock, PAIR_CLASSES, wrongKey } from './schedule.js';
+import { SimulatedTransport, type SimulatedTarget } from './simulate.js';
+
+const KEY = 'q3Vh2+9xYcL0aZ/7TkPp4sWmE1uJ8dRbN6oGfHiK5lQ=';
+const REQUESTS = buildRequests('/api/llm/current', '127.0.0.1:1', classKeys(KEY, new Random(1)));
+
+function extra(by: Partial<Record<(typeof CLASS_NAMES)[number], number>>): number[] {
+  return CLASS_NAMES.map((c) => by[c] ?? 0);
+}
+
+function simulate(target: SimulatedTarget, maxRequests = 60_000, thresholdNs = 100): Promise<Measurement> {
+  return measure(new SimulatedTransport(target), REQUESTS, new Random(target.seed ?? 1), { thresholdNs, timeMs: 600_000, maxRequests, warmupPairs: 100 });
+}
+
+describe('wrong keys and the schedule', () => {
+  const keys = classKeys(KEY, new Random(7));
+  const byName = Object.fromEntries(CLASS_NAMES.map((c, i) => [c, keys[i] as string]));
+
+  it('every class is a wrong key; all but one have the key length; prefixes are as named', () => {
+    for (const k of keys) expect(k).not.toBe(KEY);
+    expect(byName.first?.length).toBe(KEY.length);
+    expect(byName.first?.[0]).not.toBe(KEY[0]);
+    expect(byName.control).not.toBe(byName.first);
+    // KEY ends in one '=' of padding, which every wrong key keeps
+    expect(byName.last?.slice(0, -2)).toBe(KEY.slice(0, -2));
+    expect(byName.last?.at(-2)).not.toBe(KEY.at(-2));
+    expect(byName.last?.at(-1)).toBe('=');
+    expect(byName.middle?.slice(0, 21)).toBe(KEY.slice(0, 21));
+    expect(byName.middle?.[21]).not.toBe(KEY[21]);
+    expect(byName.length?.length).toBe(KEY.length + 1);
+    expect([...wrongKey('abc123', 0, 6, new Random(3))].every((c, i) => c !== 'abc123'[i] && /[A-Za-z0-9]/.test(c))).toBe(true);
+  });
+
+  it('base64 padding is kept, so every wrong key stays a valid token68', () => {
+    const padded = 'q3Vh2+9xYcL0aZ/7TkPp4g==';
+    const [first, control, last, middle, length] = classKeys(padded, new Random(9));
+    for (const k of [first, control, last, middle, length]) expect(k).toMatch(/^[A-Za-z0-9+/]+={2}$/);
+    expect(last?.slice(0, 21)).toBe(padded.slice(0, 21));
+    expect(last?.[21]).not.toBe(padded[21]);
+    expect(length).toHaveLength(padded.length + 1);
+  });
+
+  it('every request has the same byte length and carries its class key', () => {
+    const own = classKeys(KEY, new Random(1));
+    expect(new Set(REQUESTS.map((r) => r.length)).size).toBe(1);
+    REQUESTS.forEach((r, i) => expect(r.toString('latin1')).toContain(`\r\nAuthorization: Bearer ${own[i]}\r\n`));
+  });
+
+  it('a block holds the asked-for pairs in proportion, each pair its two classes in random order', () => {
+    const block = pairBlock(1_000, { prefix: 4, control: 2, length: 3, middle: 1 }, new Random(5));
+    expect(block.kinds).toHaveLength(1_000);
+    expect(block.kinds.filter((k) => k === 'prefix')).toHaveLength(400);
+    expect(block.kinds.filter((k) => k === 'middle')).toHaveLength(100);
+    let swaps = 0;
+    block.kinds.forEach((kind, i) => {
+      const [a, b] = PAIR_CLASSES[kind];
+      const pair = [block.order[2 * i], block.order[2 * i + 1]];
+      expect(pair).toEqual(block.swapped[i] ? [CLASS_INDEX[b], CLASS_INDEX[a]] : [CLASS_INDEX[a], CLASS_INDEX[b]]);
+      swaps += block.swapped[i] ?? 0;
+    });
+    expect(swaps).toBeGreaterThan(400);
+    expect(swaps).toBeLessThan(600);
+  });
+});
+
+describe('the staged measurement (simulated loopback noise)', () => {
+  it('a 20 µs prefix leak is found in the first stages and confirmed in a fresh batch', async () => {
+    const m = await simulate({ extraNs: extra({ last: 20_000, middle: 10_000 }), seed: 3 });
+    expect(m.tests.prefix.verdict).toBe('leak');
+    expect(m.tests.prefix.estimate.diffNs).toBeGreaterThan(19_000);
+    expect(m.tests.prefix.fresh?.diffNs).toBeGreaterThan(19_000);
+    expect(m.middle.diffNs).toBeGreaterThan(9_000);
+    expect(m.tests.length.verdict).not.toBe('leak');
+  });
+
+  it('a length leak is reported by the length test only', async () => {
+    const m = await simulate({ extraNs: extra({ first: 20_000, control: 20_000, last: 20_000, middle: 20_000 }), seed: 4 });
+    expect(m.tests.length.verdict).toBe('leak');
+    expect(m.tests.length.estimate.diffNs).toBeLessThan(-19_000);
+    expect(m.tests.prefix.verdict).not.toBe('leak');
+  });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('no leak is never reported as a leak (seed %d)', async (seed) => {
+    const m = await simulate({ seed }, 40_000);
+    expect(m.tests.prefix.verdict).not.toBe('leak');
+    expect(m.tests.length.verdict).not.toBe('leak');
+    expect(m.requests).toBeLessThanOrEqual(40_000);
+  });
+
+  it('with little noise, no leak ends as "no leak above U" with U < θ', async () => {
+    const m = await simulate({ seed: 11, noise: 0.05 });
+    expect(m.tests.prefix.verdict).toBe('no-leak');
+    expect(m.tests.prefix.judgement.upperNs).toBeLessThan(100);
+    expect(m.stopReason).toBe('every test reached a verdict');
+  });
+
+  it('a leak just below θ is not a leak', async () => {
+    const m = await simulate({ seed: 12, noise: 0.05, extraNs: extra({ last: 60 }) }, 200_000);
+    expect(m.tests.prefix.verdict).not.toBe('leak');
+  });
+
+  it('a failing A/A control makes every open test inconclusive', async () => {
+    const m = await simulate({ seed: 13, noise: 0.05, extraNs: extra({ control: 5_000 }) });
+    expect(m.controlHolds).toBe(false);
+    expect(m.tests.prefix.verdict).toBe('inconclusive');
+    expect(m.tests.prefix.reason).toMatch(/A\/A control/);
+  });
+
+  it('a change of status mid-run (rate limiting) stops the measurement as inconclusive', async () => {
+    const m = await simulate({ seed: 14, status: (n) => (n > 3_000 ? 429 : 401) });
+    expect(m.tests.prefix.verdict).toBe('inconclusive');
+    expect(m.stopReason).toMatch(/429 .*rate limited/);
+  });
+
+  it('wrong keys that are not rejected cannot be timed', async () => {
+    const m = await simulate({ seed: 15, status: () => 200 });
+    expect(m.tests.prefix.verdict).toBe('inconclusive');
+    expect(m.stopReason).toMatch(/not a rejection/);
+  });
+
+  it('the sample budget bounds the run; heavy noise ends inconclusive', async () => {
+    const m = await simulate({ seed: 16, noise: 20, extraNs: extra({ last: 300 }) }, 12_000);
+    expect(m.requests).toBeLessThanOrEqual(12_000);
+    expect(m.tests.prefix.verdict).toBe('inconclusive');
+    expect(m.tests.prefix.reason).toMatch(/too much noise/);
+  });
+});

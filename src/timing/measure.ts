@@ -1,0 +1,284 @@
+import type { BlockResult } from '../http/keepalive-sender.js';
+import type { Random } from '../util/random.js';
+import { CLASS_INDEX, PAIR_CLASSES, pairBlock, type PairKind } from './schedule.js';
+import { confirms, controlHolds, judge, pairedShift, quantileSorted, sortedCopy, type Judgement, type ShiftEstimate } from './stats.js';
+
+/** Sends a block of prepared requests and times each one (KeepAliveSender does this). */
+export interface TimingTransport {
+  runBlock(requests: readonly Buffer[], order: ArrayLike<number>, times: Float64Array, statuses: Uint16Array, deadline?: number): Promise<BlockResult>;
+}
+
+/** The two questions the timing checks answer. */
+export type TestName = 'prefix' | 'length';
+export const TEST_NAMES: readonly TestName[] = ['prefix', 'length'];
+
+/** Limits and thresholds of one measurement. */
+export interface MeasureOptions {
+  /** θ: the smallest difference that counts as a leak, ns. */
+  thresholdNs: number;
+  /** Wall-clock budget for sampling, ms (warm-up included). */
+  timeMs: number;
+  /** Most requests to send (warm-up included). */
+  maxRequests: number;
+  /** Pairs in the first stage; later stages double the data. */
+  firstStagePairs?: number;
+  /** Pairs of warm-up, not analysed. */
+  warmupPairs?: number;
+  /** How far a confirming batch may run past the budget, as a share of it. */
+  confirmOverrun?: number;
+  /** Called after each stage with a one-line summary. */
+  progress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Final answer for one test. */
+export type Verdict = 'leak' | 'no-leak' | 'inconclusive';
+
+/** Everything measured about one test. */
+export interface TestResult {
+  verdict: Verdict;
+  /** Why the verdict is what it is (plain words). */
+  reason: string;
+  /** Pooled estimate over every pair of this kind. */
+  estimate: ShiftEstimate;
+  judgement: Judgement;
+  /** The estimate that first stood out, and the fresh batch that was to reproduce it. */
+  candidate?: ShiftEstimate;
+  fresh?: ShiftEstimate;
+  /** Candidates that a fresh batch did not reproduce. */
+  unconfirmed: number;
+}
+
+/** A whole measurement: both tests, the A/A control, the profile and the run's vital signs. */
+export interface Measurement {
+  tests: Record<TestName, TestResult>;
+  control: ShiftEstimate;
+  controlHolds: boolean;
+  /** Key right in its first half vs wrong from the start (the leak's profile; not judged). */
+  middle: ShiftEstimate;
+  thresholdNs: number;
+  requests: number;
+  lostRequests: number;
+  stages: number;
+  durationMs: number;
+  /** Median round trip of the analysed requests, µs. */
+  medianRttUs: number;
+  /** The one status every wrong key got (0 when they differed). */
+  status: number;
+  stopReason: string;
+}
+
+type State = 'running' | 'confirming' | 'leak' | 'no-leak' | 'inconclusive';
+
+interface TestState {
+  state: State;
+  reason: string;
+  candidate?: ShiftEstimate;
+  fresh?: ShiftEstimate;
+  unconfirmed: number;
+  /** Index into the kind's differences where the confirming batch begins. */
+  freshFrom: number;
+}
+
+const KIND_OF: Record<TestName, PairKind> = { prefix: 'prefix', length: 'length' };
+const WEIGHTS: Record<PairKind, number> = { prefix: 4, length: 3, control: 2, middle: 1 };
+const REJECTIONS = new Set([400, 401, 403]);
+
+const fmt = (ns: number): string => (Number.isFinite(ns) ? `${ns >= 0 ? '+' : ''}${Math.round(ns)}` : '?');
+
+/**
+ * Runs the staged, paired measurement: warm-up, then stages of randomly ordered pairs (each
+ * stage doubles the data), judging after each stage and stopping as soon as every test has a
+ * verdict, the budget is spent, or the A/A control fails.
+ */
+export async function measure(transport: TimingTransport, requests: readonly Buffer[], rng: Random, options: MeasureOptions): Promise<Measurement> {
+  const started = performance.now();
+  const deadline = started + options.timeMs;
+  const hardDeadline = started + options.timeMs * (1 + (options.confirmOverrun ?? 0.5));
+  const firstStage = options.firstStagePairs ?? 4_000;
+  const theta = options.thresholdNs;
+  const diffs: Record<PairKind, number[]> = { prefix: [], length: [], control: [], middle: [] };
+  const rtts: number[] = [];
+  const tests: Record<TestName, TestState> = {
+    prefix: { state: 'running', reason: '', unconfirmed: 0, freshFrom: 0 },
+    length: { state: 'running', reason: '', unconfirmed: 0, freshFrom: 0 },
+  };
+  let sent = 0;
+  let lost = 0;
+  let stages = 0;
+  let status = -1;
+  let stopReason = '';
+
+  const open = (): TestName[] => TEST_NAMES.filter((t) => tests[t].state === 'running' || tests[t].state === 'confirming');
+  const stopAll = (reason: string): void => {
+    for (const t of open()) {
+      tests[t].state = 'inconclusive';
+      tests[t].reason = reason;
+    }
+  };
+
+  /**
+   * Sends one block of `pairs` pairs (fewer when the request limit is near). Returns how many
+   * pairs went out; sets `stopReason` when sampling must stop (error, status change).
+   */
+  const runPairs = async (pairs: number, weights: Partial<Record<PairKind, number>>, timeLimit: number, requestLimit: number, analyse: boolean): Promise<number> => {
+    const count = Math.min(pairs, Math.floor((requestLimit - sent) / 2));
+    if (count <= 0) return 0;
+    const block = pairBlock(count, weights, rng);
+    const times = new Float64Array(block.order.length);
+    const statuses = new Uint16Array(block.order.length);
+    const result = await transport.runBlock(requests, block.order, times, statuses, timeLimit);
+    sent += result.completed;
+    const complete = Math.floor(result.completed / 2);
+    for (let i = 0; i < complete; i += 1) {
+      const a = times[2 * i] as number;
+      const b = times[2 * i + 1] as number;
+      if (Number.isNaN(a) || Number.isNaN(b)) {
+        lost += 1;
+        continue;
+      }
+      for (const s of [statuses[2 * i] as number, statuses[2 * i + 1] as number]) {
+        if (status === -1) status = s;
+        if (s !== status) {
+          stopReason = `the target's answer to wrong keys changed from ${status} to ${s} during the measurement${s === 429 ? ' (rate limited)' : ''}`;
+          return complete;
+        }
+      }
+      if (!analyse) continue;
+      const kind = block.kinds[i] as PairKind;
+      // other − baseline; the baseline went second when the pair was swapped
+      diffs[kind].push(block.swapped[i] ? a - b : b - a);
+      rtts.push(a, b);
+    }
+    if (status !== -1 && !REJECTIONS.has(status)) {
+      stopReason = `wrong keys got ${status}, not a rejection (400/401/403): the timing of a rejection cannot be measured`;
+    } else if (result.error !== undefined) {
+      stopReason = `the connection failed: ${result.error}`;
+    } else if (lost > 10 && lost > 0.01 * (sent / 2)) {
+      stopReason = `${lost} pairs were lost to closed connections or timeouts`;
+    }
+    return complete;
+  };
+
+  // Warm-up: every class, so that both ends have compiled and cached the same paths.
+  const warm = options.warmupPairs ?? 500;
+  if (warm > 0) await runPairs(warm, WEIGHTS, deadline, options.maxRequests, false);
+  if (stopReason !== '') stopAll(stopReason);
+
+  const overrun = 1 + (options.confirmOverrun ?? 0.5);
+  let cumulative = 0;
+  while (open().length > 0) {
+    if (options.signal?.aborted) {
+      stopReason = 'aborted';
+      stopAll('the run was aborted');
+      break;
+    }
+    const confirming = open().some((t) => tests[t].state === 'confirming');
+    const running = open().some((t) => tests[t].state === 'running');
+    // A confirming batch may run past the budget (by `confirmOverrun`), so a leak found late
+    // can still be reproduced.
+    const timeLimit = confirming ? hardDeadline : deadline;
+    const requestLimit = confirming ? Math.floor(options.maxRequests * overrun) : options.maxRequests;
+    if (performance.now() >= timeLimit || sent >= requestLimit - 1) {
+      stopReason = performance.now() >= timeLimit ? 'time budget spent' : 'sample budget spent';
+      break;
+    }
+    const weights: Partial<Record<PairKind, number>> = { control: WEIGHTS.control };
+    for (const t of open()) weights[KIND_OF[t]] = WEIGHTS[KIND_OF[t]];
+    if (tests.prefix.state === 'running') weights.middle = WEIGHTS.middle;
+    const size = running ? Math.max(firstStage, cumulative) : Math.max(Math.ceil(firstStage / 2), Math.ceil(cumulative / 2));
+    const done = await runPairs(size, weights, timeLimit, requestLimit, true);
+    stages += 1;
+    cumulative += done;
+    const control = pairedShift(diffs.control);
+    const holds = controlHolds(control);
+    for (const t of open()) {
+      const st = tests[t];
+      const kindDiffs = diffs[KIND_OF[t]];
+      const estimate = pairedShift(kindDiffs);
+      const j = judge(estimate, theta);
+      if (st.state === 'confirming' && st.candidate) {
+        st.fresh = pairedShift(kindDiffs.slice(st.freshFrom));
+        if (holds && j.standing === 'leak-candidate' && confirms(st.candidate, st.fresh, theta)) {
+          st.state = 'leak';
+          st.reason = 'the difference exceeded θ by a wide margin, and a fresh batch reproduced it';
+        } else {
+          st.state = 'running';
+          st.unconfirmed += 1;
+        }
+        continue;
+      }
+      if (!holds) continue;
+      if (j.standing === 'leak-candidate') {
+        st.state = 'confirming';
+        st.candidate = estimate;
+        st.freshFrom = kindDiffs.length;
+      } else if (j.standing === 'below-threshold') {
+        st.state = 'no-leak';
+        st.reason = `the confidence interval excludes every difference of θ = ${theta} ns or more`;
+      }
+    }
+    options.progress?.(
+      `stage ${stages}: ${sent} requests; prefix ${fmt(pairedShift(diffs.prefix).diffNs)} ns, length ${fmt(pairedShift(diffs.length).diffNs)} ns, A/A ${fmt(control.diffNs)} ns`,
+    );
+    if (stopReason !== '') {
+      stopAll(stopReason);
+      break;
+    }
+    if (!holds) {
+      stopReason = `the A/A control (two pools of the same class) differed by ${fmt(control.diffNs)} ± ${Math.round(control.seNs)} ns: the measurement is not trustworthy (noise or drift)`;
+      stopAll(stopReason);
+      break;
+    }
+    if (done === 0) {
+      stopReason = 'sample budget spent';
+      break;
+    }
+  }
+  if (stopReason === '') stopReason = 'every test reached a verdict';
+
+  const result = (t: TestName): TestResult => {
+    const st = tests[t];
+    const estimate = pairedShift(diffs[KIND_OF[t]]);
+    const judgement = judge(estimate, theta);
+    let verdict: Verdict;
+    let reason = st.reason;
+    if (st.state === 'leak' || st.state === 'no-leak') verdict = st.state;
+    else {
+      verdict = 'inconclusive';
+      if (st.state === 'confirming') reason = `a difference above θ was seen, but the budget ended before a fresh batch could reproduce it (${stopReason})`;
+      else if (reason === '' && st.unconfirmed > 0) reason = `a difference above θ was seen ${st.unconfirmed} time(s) but did not reproduce in a fresh batch`;
+      else if (reason === '') reason = `${stopReason} before the interval was narrow enough to decide: too much noise for θ = ${theta} ns`;
+    }
+    return {
+      verdict,
+      reason,
+      estimate,
+      judgement,
+      ...(st.candidate ? { candidate: st.candidate } : {}),
+      ...(st.fresh ? { fresh: st.fresh } : {}),
+      unconfirmed: st.unconfirmed,
+    };
+  };
+  const control = pairedShift(diffs.control);
+  return {
+    tests: { prefix: result('prefix'), length: result('length') },
+    control,
+    controlHolds: controlHolds(control),
+    middle: pairedShift(diffs.middle),
+    thresholdNs: theta,
+    requests: sent,
+    lostRequests: lost * 2,
+    stages,
+    durationMs: Math.round(performance.now() - started),
+    medianRttUs: rtts.length > 0 ? quantileSorted(sortedCopy(rtts), 0.5) / 1000 : NaN,
+    status: status < 0 ? 0 : status,
+    stopReason,
+  };
+}
+
+/** The class indexes a pair kind compares (for tests and reports). */
+export function pairIndexes(kind: PairKind): [number, number] {
+  const [a, b] = PAIR_CLASSES[kind];
+  return [CLASS_INDEX[a], CLASS_INDEX[b]];
+}
