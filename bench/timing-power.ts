@@ -166,6 +166,7 @@ for (let i = 0; i < strictRuns; i += 1) jobs.push({ server: 'strict-equal', leak
 for (let i = 0; i < inProcessRuns; i += 1) {
   for (const leakNs of leaks) jobs.push({ server: 'early-exit', leakNs, transport: 'in-process' });
   jobs.push({ server: 'reference', leakNs: 0, transport: 'in-process' });
+  jobs.push({ server: 'strict-equal', leakNs: 0, transport: 'in-process' });
 }
 const rng = new Random(seed);
 rng.shuffle(jobs);

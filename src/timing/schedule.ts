@@ -103,25 +103,27 @@ export interface PairBlock {
 }
 
 /**
- * `pairs` pairs of the given kinds in proportion to their weights, shuffled, each pair's two
- * requests in random order. Built before any request is sent, from the seeded generator.
+ * `pairs` pairs of the given kinds in proportion to their weights, shuffled; within each kind,
+ * half the pairs (to one) send the baseline first and half send it second, in random order.
+ * Built before any request is sent, from the seeded generator.
  */
 export function pairBlock(pairs: number, weights: Partial<Record<PairKind, number>>, rng: Random): PairBlock {
   const entries = PAIR_KINDS.map((k) => [k, weights[k] ?? 0] as const).filter(([, w]) => w > 0);
   const total = entries.reduce((s, [, w]) => s + w, 0);
-  const kinds: PairKind[] = [];
+  const slots: Array<[PairKind, boolean]> = [];
   let assigned = 0;
   entries.forEach(([kind, w], i) => {
     const count = i === entries.length - 1 ? pairs - assigned : Math.round((pairs * w) / total);
-    for (let j = 0; j < count; j += 1) kinds.push(kind);
+    const firstSwapped = rng.next() < 0.5;
+    for (let j = 0; j < count; j += 1) slots.push([kind, j % 2 === 0 ? firstSwapped : !firstSwapped]);
     assigned += count;
   });
-  rng.shuffle(kinds);
-  const order = new Uint8Array(kinds.length * 2);
-  const swapped = new Uint8Array(kinds.length);
-  kinds.forEach((kind, i) => {
+  rng.shuffle(slots);
+  const kinds: PairKind[] = slots.map(([kind]) => kind);
+  const order = new Uint8Array(slots.length * 2);
+  const swapped = new Uint8Array(slots.length);
+  slots.forEach(([kind, swap], i) => {
     const [a, b] = PAIR_CLASSES[kind];
-    const swap = rng.next() < 0.5;
     swapped[i] = swap ? 1 : 0;
     order[2 * i] = CLASS_INDEX[swap ? b : a];
     order[2 * i + 1] = CLASS_INDEX[swap ? a : b];

@@ -10,6 +10,8 @@ export interface SimulatedTarget {
   status?: (n: number) => number;
   /** Noise scale: 1 is loopback-like (tens of µs, bursty, heavy-tailed). */
   noise?: number;
+  /** How much faster the second request of each pair (odd index) is, ns: the position effect. */
+  positionNs?: number;
   seed?: number;
 }
 
@@ -39,6 +41,7 @@ export class SimulatedTransport implements TimingTransport {
       let t = this.slow ? 130_000 + 20_000 * k * this.gauss() : 70_000 + 2_000 * k * this.gauss();
       if (this.rng.next() < 0.01) t += -Math.log(Math.max(this.rng.next(), 1e-12)) * 500_000 * k;
       t += this.target.extraNs?.[order[i] as number] ?? 0;
+      if (i % 2 === 1) t -= this.target.positionNs ?? 0;
       times[i] = Math.max(t, 1_000);
       statuses[i] = this.target.status?.(this.n) ?? 401;
       this.n += 1;

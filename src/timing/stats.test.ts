@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../util/random.js';
-import { confirms, controlHolds, DECISION, detectionFloor, judge, median, pairedShift, quantileSorted } from './stats.js';
+import { confirms, controlHolds, DECISION, detectionFloor, diffsSince, judge, median, medianShift, pairedShift, quantileSorted } from './stats.js';
 
 /** Paired differences: Laplace-like heavy-tailed noise around `shift`, ns. */
 function diffs(n: number, shift: number, scale: number, seed: number): number[] {
@@ -25,8 +25,8 @@ describe('timing statistics', () => {
     [0, 1],
     [250, 2],
     [-400, 3],
-  ])('the paired shift %d ns is recovered within its interval', (shift, seed) => {
-    const e = pairedShift(diffs(20_000, shift, 5_000, seed));
+  ])('the shift %d ns is recovered within its interval', (shift, seed) => {
+    const e = medianShift(diffs(20_000, shift, 5_000, seed));
     expect(e.n).toBe(20_000);
     expect(Math.abs(e.diffNs - shift)).toBeLessThan(DECISION.zInterval * e.seNs);
     expect(e.seNs).toBeGreaterThan(10);
@@ -36,14 +36,27 @@ describe('timing statistics', () => {
   it('the interval covers the true shift in at least 97 % of 200 simulated runs (honest standard error)', () => {
     let covered = 0;
     for (let seed = 1; seed <= 200; seed += 1) {
-      const e = pairedShift(diffs(2_000, 100, 5_000, seed * 7));
+      const e = medianShift(diffs(2_000, 100, 5_000, seed * 7));
       if (Math.abs(e.diffNs - 100) <= 2.5 * e.seNs) covered += 1;
     }
     expect(covered / 200).toBeGreaterThanOrEqual(0.97);
   });
 
+  it('a position effect (the second request of a pair is faster) cancels between the two orders', () => {
+    // other − baseline is shift + P with the baseline first, shift − P with it second
+    const both = { baselineFirst: diffs(10_000, 150 + 900, 5_000, 11), baselineSecond: diffs(10_000, 150 - 900, 5_000, 12) };
+    const e = pairedShift(both);
+    expect(e.n).toBe(20_000);
+    expect(Math.abs(e.diffNs - 150)).toBeLessThan(DECISION.zInterval * e.seNs);
+    // pooled, the two orders make a bimodal mixture whose median sits in the valley
+    const pooled = medianShift([...both.baselineFirst, ...both.baselineSecond]);
+    expect(pooled.seNs).toBeGreaterThan(e.seNs);
+    const fresh = diffsSince(both, { baselineFirst: 9_000, baselineSecond: 9_500 });
+    expect([fresh.baselineFirst.length, fresh.baselineSecond.length]).toEqual([1_000, 500]);
+  });
+
   it('too few pairs give an infinite standard error, never a verdict', () => {
-    const e = pairedShift([1, 2, 3]);
+    const e = pairedShift({ baselineFirst: [1, 2, 3], baselineSecond: [4] });
     expect(e.seNs).toBe(Infinity);
     expect(judge(e, 100).standing).toBe('undecided');
     expect(controlHolds(e)).toBe(true);

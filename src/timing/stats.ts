@@ -3,13 +3,18 @@
  * classes of requests from paired measurements, an honest standard error, and the three-way
  * decision against a minimum effect θ.
  *
- * Each pair is two requests sent back to back in random order; its difference (B − A) cancels
- * drift and slow noise that both share. The estimate is the median of the differences: the noise
- * of a loopback round trip is a heavy-tailed mixture (scheduler wake-ups, other processes), and
- * the median ignores the tails the way dudect's percentile cropping does, without choosing a
- * crop level. Its standard error is the larger of two estimates: one from order statistics (valid
- * for independent pairs) and one from batch means over contiguous batches (valid when noise
- * comes in bursts), so that bursty noise cannot make the interval too narrow.
+ * Each pair is two requests sent back to back, the order within the pair random and balanced;
+ * its difference (other − baseline) cancels drift and slow noise that both share. The estimate
+ * is a median: loopback noise is a heavy-tailed mixture (scheduler wake-ups, other processes),
+ * and the median ignores the tails the way dudect's percentile cropping does, without choosing a
+ * crop level. The median is taken separately for pairs with the baseline first and with the
+ * baseline second, and the two are averaged: consecutive round trips are not exchangeable (the
+ * second of two requests is typically hundreds of ns faster, measured here), and pooling both
+ * orders would make the differences bimodal, with the median sitting in the valley between the
+ * modes, where it jumps. Each median's standard error is the larger of two estimates: one from
+ * order statistics (valid for independent pairs) and one from batch means over contiguous
+ * batches (valid when noise comes in bursts), so bursty noise cannot make the interval too
+ * narrow.
  */
 
 /** Quantile `p` of sorted values, linearly interpolated. */
@@ -37,7 +42,7 @@ export function median(values: ArrayLike<number>): number {
 export interface ShiftEstimate {
   /** Pairs the estimate rests on. */
   n: number;
-  /** Median of the paired differences (B − A), ns. */
+  /** Estimated difference (other − baseline), ns. */
   diffNs: number;
   /** Standard error of `diffNs`, ns (the larger of the order-statistic and batch-means estimates). */
   seNs: number;
@@ -49,10 +54,10 @@ const BATCHES = 20;
 const MIN_BATCH = 25;
 
 /**
- * Median of paired differences with its standard error. `diffs` must be in measurement order
- * (batch means rely on it). Fewer than 2 × 25 pairs give an infinite standard error.
+ * Median of one set of differences with its standard error. `diffs` must be in measurement order
+ * (batch means rely on it). Fewer than 2 × 25 give an infinite standard error.
  */
-export function pairedShift(diffs: ArrayLike<number>): ShiftEstimate {
+export function medianShift(diffs: ArrayLike<number>): ShiftEstimate {
   const n = diffs.length;
   if (n < 2 * MIN_BATCH) return { n, diffNs: n > 0 ? median(diffs) : NaN, seNs: Infinity };
   const sorted = sortedCopy(diffs);
@@ -70,10 +75,38 @@ export function pairedShift(diffs: ArrayLike<number>): ShiftEstimate {
     for (let i = 0; i < size; i += 1) part[i] = diffs[b * size + i] as number;
     medians.push(median(part));
   }
-  const mean = medians.reduce((s, x) => s + x, 0) / batches;
-  const variance = medians.reduce((s, x) => s + (x - mean) ** 2, 0) / (batches - 1);
+  const mean = medians.reduce((acc, x) => acc + x, 0) / batches;
+  const variance = medians.reduce((acc, x) => acc + (x - mean) ** 2, 0) / (batches - 1);
   const seBatch = Math.sqrt(variance / batches);
   return { n, diffNs, seNs: Math.max(seOrder, seBatch) };
+}
+
+/** Differences (other − baseline) of one contrast, split by which of the pair went first. */
+export interface PairedDiffs {
+  /** Pairs with the baseline first, in measurement order. */
+  baselineFirst: number[];
+  /** Pairs with the baseline second, in measurement order. */
+  baselineSecond: number[];
+}
+
+/** An empty set of paired differences. */
+export function emptyDiffs(): PairedDiffs {
+  return { baselineFirst: [], baselineSecond: [] };
+}
+
+/**
+ * The paired estimate: the mean of the two orders' medians, so that any effect of a request's
+ * position in its pair cancels, with the standard error of that mean.
+ */
+export function pairedShift(diffs: PairedDiffs): ShiftEstimate {
+  const a = medianShift(diffs.baselineFirst);
+  const b = medianShift(diffs.baselineSecond);
+  return { n: a.n + b.n, diffNs: (a.diffNs + b.diffNs) / 2, seNs: Math.sqrt(a.seNs ** 2 + b.seNs ** 2) / 2 };
+}
+
+/** The pairs measured after `from` (counts per order), for a fresh batch. */
+export function diffsSince(diffs: PairedDiffs, from: { baselineFirst: number; baselineSecond: number }): PairedDiffs {
+  return { baselineFirst: diffs.baselineFirst.slice(from.baselineFirst), baselineSecond: diffs.baselineSecond.slice(from.baselineSecond) };
 }
 
 /** Constants of the decision rule (exported for the SPEC, the report and the tests). */
