@@ -143,3 +143,13 @@ export function rateLimitedSkip(results: readonly ProbeResult[]): Outcome | unde
     message: `${limited.length} request(s) that should have been served got 429 Too Many Requests: the target's rate limiter answered, so this check could not judge (allow-list the suite's address or raise the limit for the run)`,
   };
 }
+
+/** Sorted top-level keys of a JSON object body; undefined when the body is not a JSON object. */
+export function jsonShape(body: string): string | undefined {
+  try {
+    const v: unknown = JSON.parse(body);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).sort().join(',') : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -67,3 +67,14 @@ export function routesFromOpenApi(doc: unknown, publicPaths: readonly string[]):
 function producesEventStream(op: unknown): boolean {
   return JSON.stringify(op ?? {}).includes('text/event-stream');
 }
+
+/** Drops routes that name the same method and concrete path as an earlier one. */
+export function dedupeRoutes(routes: readonly RouteSpec[]): RouteSpec[] {
+  const seen = new Set<string>();
+  return routes.filter((r) => {
+    const k = `${r.method} ${concretePath(r.path)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

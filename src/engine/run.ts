@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MODES, type ModeDef } from '../contract/modes.js';
-import { concretePath, DOCUMENTED_ROUTES, PUBLIC_ROUTES, routesFromOpenApi, type RouteSpec } from '../contract/routes.js';
+import { concretePath, dedupeRoutes, DOCUMENTED_ROUTES, PUBLIC_ROUTES, routesFromOpenApi, type RouteSpec } from '../contract/routes.js';
 import { Prober, SafetyRefusal } from '../http/prober.js';
 import { Redactor } from '../http/redact.js';
 import { probeHealth } from '../targets/readiness.js';
@@ -183,14 +183,7 @@ async function discoverRoutes(prober: Prober, options: RunOptions): Promise<Rout
       found = undefined;
     }
   }
-  const routes = [...(found ?? []), ...DOCUMENTED_ROUTES, ...options.extraRoutes];
-  const seen = new Set<string>();
-  return routes.filter((r) => {
-    const k = `${r.method} ${concretePath(r.path)}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  return dedupeRoutes([...(found ?? []), ...DOCUMENTED_ROUTES, ...options.extraRoutes]);
 }
 
 function primaryRoute(routes: readonly RouteSpec[]): RouteSpec | undefined {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { classifyAuthorization, type CredentialClass } from '../../src/contract/credentials.js';
-import { concretePath, type RouteSpec } from '../../src/contract/routes.js';
+import { concretePath, dedupeRoutes, type RouteSpec } from '../../src/contract/routes.js';
 import type { CheckContext } from '../../src/engine/types.js';
 import type { Prober } from '../../src/http/prober.js';
 import type { ProbeRequest, ProbeResult } from '../../src/http/types.js';
@@ -134,11 +134,11 @@ export async function runCampaign(ctx: FuzzContext): Promise<Campaign> {
   const publicRes = await ctx.http.sendAll(ctx.publicRoutes.map((r) => ({ method: 'GET', path: r.path, label: 'fuzz: public body for comparison' })));
   const publicBodies = publicRes.filter((r) => is2xx(r.status)).map((r) => r.body);
 
-  const getRoutes = dedupe(ctx.routes.filter((r) => r.method === 'GET' && !r.stream));
+  const getRoutes = dedupeRoutes(ctx.routes.filter((r) => r.method === 'GET' && !r.stream));
   const probes = await ctx.http.sendAll(getRoutes.map((r) => ({ method: 'GET', path: concretePath(r.path), headers: [auth(`Bearer ${key}`)], label: 'fuzz: valid key baseline' })));
   const headerRoutes = getRoutes.filter((_r, i) => is2xx(probes[i]?.status));
   if (headerRoutes.length === 0) headerRoutes.push(ctx.primaryRoute);
-  const pathRoutes = dedupe([ctx.primaryRoute, ...ctx.routes]);
+  const pathRoutes = dedupeRoutes([ctx.primaryRoute, ...ctx.routes]);
 
   const primary = concretePath(ctx.primaryRoute.path);
   const baseline = await ctx.http.sendAll(
@@ -236,15 +236,6 @@ export async function runCampaign(ctx: FuzzContext): Promise<Campaign> {
   };
 }
 
-function dedupe(routes: readonly RouteSpec[]): RouteSpec[] {
-  const seen = new Set<string>();
-  return routes.filter((r) => {
-    const k = `${r.method} ${concretePath(r.path)}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 /** The first failing case of a plan under a property, and how many failed. */
 export function firstFailure<C>(plan: Plan<C>, judge: Judge, campaign: Campaign): { index: number; reason: string; count: number; judged: number } | undefined {

@@ -1,7 +1,7 @@
 import { concretePath, type RouteSpec } from '../../src/contract/routes.js';
 import type { Check, CheckContext } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
-import { catchAll, is2xx, isCatchAll, routeRequest, verdict } from '../support.js';
+import { catchAll, is2xx, isCatchAll, jsonShape, routeRequest, verdict } from '../support.js';
 
 const hex = (c: string): string => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
 
@@ -46,21 +46,12 @@ export function pathVariants(path: string, publicPath: string): Array<{ path: st
   return out;
 }
 
-/** Does a 2xx body look like a public route's answer (the router mapped the spelling to it)? */
+/** Does a 2xx body look like a public route's answer (the router mapped the spelling to it; health answers often carry timestamps, so JSON keys suffice)? */
 export function looksPublic(body: string, publicBodies: readonly string[]): boolean {
   const shape = jsonShape(body);
   return publicBodies.some((b) => (b.length > 0 && b === body) || (shape !== undefined && shape === jsonShape(b)));
 }
 
-/** Sorted top-level keys of a JSON object body (health answers often carry timestamps). */
-function jsonShape(body: string): string | undefined {
-  try {
-    const v: unknown = JSON.parse(body);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).sort().join(',') : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function publicBodies(ctx: CheckContext): Promise<string[]> {
   const rs = await ctx.http.sendAll(ctx.publicRoutes.map((r) => ({ method: 'GET', path: r.path, label: 'public body for comparison' })));

@@ -1,17 +1,8 @@
 import { concretePath } from '../../src/contract/routes.js';
 import type { Check, CheckContext } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
-import { auth, everyRouteRequest, REJECTED_401, validAuth, verdict, wrongKey } from '../support.js';
+import { auth, everyRouteRequest, jsonShape, REJECTED_401, validAuth, verdict, wrongKey } from '../support.js';
 
-/** Top-level JSON keys of a body, or undefined when it is not a JSON object. */
-function shape(body: string): string | undefined {
-  try {
-    const v: unknown = JSON.parse(body);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).sort().join(',') : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Rejections that are not 401, and "401s" that still carry the protected answer (a status set
@@ -19,13 +10,13 @@ function shape(body: string): string | undefined {
  */
 async function rejectedBadly(ctx: CheckContext, results: ProbeResult[]): Promise<ProbeResult[]> {
   const keyed = await ctx.http.send({ method: 'GET', path: concretePath(ctx.primaryRoute.path), headers: [validAuth(ctx)], label: 'valid key, for comparison' });
-  const protectedShape = keyed.status !== undefined && keyed.status >= 200 && keyed.status < 300 ? shape(keyed.body) : undefined;
+  const protectedShape = keyed.status !== undefined && keyed.status >= 200 && keyed.status < 300 ? jsonShape(keyed.body) : undefined;
   return results.filter(
     (r) =>
       r.status === undefined ||
       !REJECTED_401.has(r.status) ||
       /text\/event-stream/i.test(r.header('content-type') ?? '') ||
-      (protectedShape !== undefined && r.record.request.path === concretePath(ctx.primaryRoute.path) && shape(r.body) === protectedShape),
+      (protectedShape !== undefined && r.record.request.path === concretePath(ctx.primaryRoute.path) && jsonShape(r.body) === protectedShape),
   );
 }
 
