@@ -139,5 +139,6 @@ if (parts.has('throughput')) await throughput();
 if (parts.has('reference')) await reference();
 if (parts.has('fixtures')) await fixtures();
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/fuzz.md', `${out.join('\n')}\n`);
-console.log('written to bench/results/fuzz.md');
+const target = arg('out', 'bench/results/fuzz.md');
+writeFileSync(target, `${out.join('\n')}\n`);
+console.log(`written to ${target}`);

@@ -1,7 +1,7 @@
 import type { BlockResult } from '../http/keepalive-sender.js';
 import type { Random } from '../util/random.js';
 import { CLASS_INDEX, PAIR_CLASSES, pairBlock, type PairKind } from './schedule.js';
-import { confirms, controlHolds, diffsSince, emptyDiffs, judge, pairedShift, quantileSorted, sortedCopy, type Judgement, type PairedDiffs, type ShiftEstimate } from './stats.js';
+import { confirms, controlHolds, judge, pairedShift, quantileSorted, sortedCopy, type Judgement, type ShiftEstimate } from './stats.js';
 
 /** Sends a block of prepared requests and times each one (KeepAliveSender does this). */
 export interface TimingTransport {
@@ -76,8 +76,8 @@ interface TestState {
   candidate?: ShiftEstimate;
   fresh?: ShiftEstimate;
   unconfirmed: number;
-  /** Where the confirming batch begins in the kind's differences (per order). */
-  freshFrom: { baselineFirst: number; baselineSecond: number };
+  /** Index into the kind's differences where the confirming batch begins. */
+  freshFrom: number;
 }
 
 const KIND_OF: Record<TestName, PairKind> = { prefix: 'prefix', length: 'length' };
@@ -97,11 +97,11 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   const hardDeadline = started + options.timeMs * (1 + (options.confirmOverrun ?? 0.5));
   const firstStage = options.firstStagePairs ?? 4_000;
   const theta = options.thresholdNs;
-  const diffs: Record<PairKind, PairedDiffs> = { prefix: emptyDiffs(), length: emptyDiffs(), control: emptyDiffs(), middle: emptyDiffs() };
+  const diffs: Record<PairKind, number[]> = { prefix: [], length: [], control: [], middle: [] };
   const rtts: number[] = [];
   const tests: Record<TestName, TestState> = {
-    prefix: { state: 'running', reason: '', unconfirmed: 0, freshFrom: { baselineFirst: 0, baselineSecond: 0 } },
-    length: { state: 'running', reason: '', unconfirmed: 0, freshFrom: { baselineFirst: 0, baselineSecond: 0 } },
+    prefix: { state: 'running', reason: '', unconfirmed: 0, freshFrom: 0 },
+    length: { state: 'running', reason: '', unconfirmed: 0, freshFrom: 0 },
   };
   let sent = 0;
   let lost = 0;
@@ -147,8 +147,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       if (!analyse) continue;
       const kind = block.kinds[i] as PairKind;
       // other − baseline; the baseline went second when the pair was swapped
-      if (block.swapped[i]) diffs[kind].baselineSecond.push(a - b);
-      else diffs[kind].baselineFirst.push(b - a);
+      diffs[kind].push(block.swapped[i] ? a - b : b - a);
       rtts.push(a, b);
     }
     if (status !== -1 && !REJECTIONS.has(status)) {
@@ -199,7 +198,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       const estimate = pairedShift(kindDiffs);
       const j = judge(estimate, theta);
       if (st.state === 'confirming' && st.candidate) {
-        st.fresh = pairedShift(diffsSince(kindDiffs, st.freshFrom));
+        st.fresh = pairedShift(kindDiffs.slice(st.freshFrom));
         if (holds && j.standing === 'leak-candidate' && confirms(st.candidate, st.fresh, theta)) {
           st.state = 'leak';
           st.reason = 'the difference exceeded θ by a wide margin, and a fresh batch reproduced it';
@@ -213,7 +212,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       if (j.standing === 'leak-candidate') {
         st.state = 'confirming';
         st.candidate = estimate;
-        st.freshFrom = { baselineFirst: kindDiffs.baselineFirst.length, baselineSecond: kindDiffs.baselineSecond.length };
+        st.freshFrom = kindDiffs.length;
       } else if (j.standing === 'below-threshold') {
         st.state = 'no-leak';
         st.reason = `the confidence interval excludes every difference of θ = ${theta} ns or more`;

@@ -1,20 +1,23 @@
 /**
  * Statistics for the timing checks: a robust estimate of the time difference between two
- * classes of requests from paired measurements, an honest standard error, and the three-way
- * decision against a minimum effect θ.
+ * classes of requests from paired measurements, intervals that stay honest whatever the noise
+ * looks like, and the three-way decision against a minimum effect θ.
  *
- * Each pair is two requests sent back to back, the order within the pair random and balanced;
- * its difference (other − baseline) cancels drift and slow noise that both share. The estimate
- * is a median: loopback noise is a heavy-tailed mixture (scheduler wake-ups, other processes),
- * and the median ignores the tails the way dudect's percentile cropping does, without choosing a
- * crop level. The median is taken separately for pairs with the baseline first and with the
- * baseline second, and the two are averaged: consecutive round trips are not exchangeable (the
- * second of two requests is typically hundreds of ns faster, measured here), and pooling both
- * orders would make the differences bimodal, with the median sitting in the valley between the
- * modes, where it jumps. Each median's standard error is the larger of two estimates: one from
- * order statistics (valid for independent pairs) and one from batch means over contiguous
- * batches (valid when noise comes in bursts), so bursty noise cannot make the interval too
- * narrow.
+ * Each pair is two requests sent back to back; which of the two goes first is decided by the
+ * pre-shuffled schedule (half of each contrast's pairs each way). The pair's difference
+ * (other − baseline) cancels drift and slow noise that both share, and is then
+ *   d = δ + σ·s
+ * where δ is the difference the server makes between the classes, s the difference between the
+ * second and the first round trip of the pair whatever was sent, and σ = ±1 the order. Because
+ * the order is random and decided in advance, σ is independent of s: d − δ is symmetric about
+ * zero however skewed, heavy-tailed, bursty or serially correlated the round trips are (and they
+ * are all of that: the second of two back-to-back requests was measured 300–900 ns faster).
+ *
+ * The estimate of δ is the median of the differences: it ignores the tails the way dudect's
+ * percentile cropping does, without choosing a crop level. Its intervals are sign-test
+ * intervals: order statistics at ranks n/2 ∓ z·√n/2. By the symmetry above they are exact
+ * randomization intervals (distribution-free; no normal approximation, no independence of the
+ * round trips needed), which is what keeps the false-alarm rate down on a noisy machine.
  */
 
 /** Quantile `p` of sorted values, linearly interpolated. */
@@ -42,82 +45,49 @@ export function median(values: ArrayLike<number>): number {
 export interface ShiftEstimate {
   /** Pairs the estimate rests on. */
   n: number;
-  /** Estimated difference (other − baseline), ns. */
+  /** Estimated difference (other − baseline), ns: the median of the paired differences. */
   diffNs: number;
-  /** Standard error of `diffNs`, ns (the larger of the order-statistic and batch-means estimates). */
+  /** Normal-equivalent standard error, ns (half the z = 1 interval's width, from its ranks). */
   seNs: number;
+  /** The two-sided interval at `z` standard errors (infinite when there are too few pairs). */
+  interval(z: number): [number, number];
 }
 
-/** Contiguous batches for the batch-means standard error. */
-const BATCHES = 20;
-/** Fewest pairs per batch for batch means to mean anything. */
-const MIN_BATCH = 25;
+/** Fewest pairs for any interval. */
+const MIN_PAIRS = 50;
 
 /**
- * Median of one set of differences with its standard error. `diffs` must be in measurement order
- * (batch means rely on it). Fewer than 2 × 25 give an infinite standard error.
+ * The median of paired differences with sign-test intervals (see the module comment). The
+ * normal-equivalent SE is taken from the z = 2 interval: (high − low) / 4.
  */
-export function medianShift(diffs: ArrayLike<number>): ShiftEstimate {
+export function pairedShift(diffs: ArrayLike<number>): ShiftEstimate {
   const n = diffs.length;
-  if (n < 2 * MIN_BATCH) return { n, diffNs: n > 0 ? median(diffs) : NaN, seNs: Infinity };
   const sorted = sortedCopy(diffs);
-  const diffNs = quantileSorted(sorted, 0.5);
-  // Order statistics: the ranks n/2 ± z·√n/2 bound the median's z-interval (sign-test interval).
-  const z = 2;
-  const half = z / (2 * Math.sqrt(n));
-  const seOrder = (quantileSorted(sorted, 0.5 + half) - quantileSorted(sorted, 0.5 - half)) / (2 * z);
-  // Batch means: the spread of the medians of contiguous batches.
-  const batches = Math.min(BATCHES, Math.floor(n / MIN_BATCH));
-  const size = Math.floor(n / batches);
-  const medians: number[] = [];
-  for (let b = 0; b < batches; b += 1) {
-    const part = new Float64Array(size);
-    for (let i = 0; i < size; i += 1) part[i] = diffs[b * size + i] as number;
-    medians.push(median(part));
-  }
-  const mean = medians.reduce((acc, x) => acc + x, 0) / batches;
-  const variance = medians.reduce((acc, x) => acc + (x - mean) ** 2, 0) / (batches - 1);
-  const seBatch = Math.sqrt(variance / batches);
-  return { n, diffNs, seNs: Math.max(seOrder, seBatch) };
+  const diffNs = n > 0 ? quantileSorted(sorted, 0.5) : NaN;
+  const interval = (z: number): [number, number] => {
+    if (n < MIN_PAIRS) return [-Infinity, Infinity];
+    const k = Math.floor((n - z * Math.sqrt(n)) / 2);
+    if (k < 0) return [-Infinity, Infinity];
+    return [sorted[k] as number, sorted[n - 1 - k] as number];
+  };
+  const [lo2, hi2] = interval(2);
+  return { n, diffNs, seNs: (hi2 - lo2) / 4, interval };
 }
 
-/** Differences (other − baseline) of one contrast, split by which of the pair went first. */
-export interface PairedDiffs {
-  /** Pairs with the baseline first, in measurement order. */
-  baselineFirst: number[];
-  /** Pairs with the baseline second, in measurement order. */
-  baselineSecond: number[];
-}
-
-/** An empty set of paired differences. */
-export function emptyDiffs(): PairedDiffs {
-  return { baselineFirst: [], baselineSecond: [] };
-}
-
-/**
- * The paired estimate: the mean of the two orders' medians, so that any effect of a request's
- * position in its pair cancels, with the standard error of that mean.
- */
-export function pairedShift(diffs: PairedDiffs): ShiftEstimate {
-  const a = medianShift(diffs.baselineFirst);
-  const b = medianShift(diffs.baselineSecond);
-  return { n: a.n + b.n, diffNs: (a.diffNs + b.diffNs) / 2, seNs: Math.sqrt(a.seNs ** 2 + b.seNs ** 2) / 2 };
-}
-
-/** The pairs measured after `from` (counts per order), for a fresh batch. */
-export function diffsSince(diffs: PairedDiffs, from: { baselineFirst: number; baselineSecond: number }): PairedDiffs {
-  return { baselineFirst: diffs.baselineFirst.slice(from.baselineFirst), baselineSecond: diffs.baselineSecond.slice(from.baselineSecond) };
+/** An estimate with a normal interval (for simulations and tests). */
+export function normalShift(n: number, diffNs: number, seNs: number): ShiftEstimate {
+  return { n, diffNs, seNs, interval: (z) => [diffNs - z * seNs, diffNs + z * seNs] };
 }
 
 /** Constants of the decision rule (exported for the SPEC, the report and the tests). */
 export const DECISION = {
-  /** Half-width of the reported confidence interval, in standard errors (two-sided 99.7 %). */
+  /** The reported confidence interval, in standard errors (two-sided 99.7 %). */
   zInterval: 3,
-  /** A leak candidate: |difference| exceeds θ by this many standard errors. */
+  /** A leak candidate: the z = 3.5 interval lies entirely beyond θ (one-sided 0.02 %). */
   zLeak: 3.5,
-  /** A fresh batch confirms a candidate: its own |difference| exceeds θ by this many of its standard errors. */
+  /** A fresh batch confirms a candidate: its own z = 1.5 interval lies beyond θ on the same side. */
   zConfirm: 1.5,
-  /** The A/A control fails when two pools of the same class differ by this many standard errors. */
+  /** The A/A control fails when two pools of the same class differ: its z = 4 interval excludes 0. */
   zControl: 4,
 } as const;
 
@@ -126,7 +96,7 @@ export type Standing = 'leak-candidate' | 'below-threshold' | 'undecided';
 
 /** Interval, upper bound and standing of one estimate against θ. */
 export interface Judgement {
-  /** Confidence interval of the difference, ns. */
+  /** The reported confidence interval of the difference, ns. */
   lowNs: number;
   highNs: number;
   /** The largest |difference| the interval allows: "no leak above U ns". */
@@ -136,29 +106,35 @@ export interface Judgement {
   standing: Standing;
 }
 
+/** Is the interval at `z` entirely beyond θ (either side)? */
+function beyond(estimate: ShiftEstimate, z: number, thresholdNs: number): -1 | 0 | 1 {
+  const [lo, hi] = estimate.interval(z);
+  if (lo > thresholdNs) return 1;
+  if (hi < -thresholdNs) return -1;
+  return 0;
+}
+
 /** Judges one estimate against θ: a candidate leak, no leak above U < θ, or undecided. */
 export function judge(estimate: ShiftEstimate, thresholdNs: number): Judgement {
-  const { diffNs, seNs } = estimate;
-  const lowNs = diffNs - DECISION.zInterval * seNs;
-  const highNs = diffNs + DECISION.zInterval * seNs;
+  const [lowNs, highNs] = estimate.interval(DECISION.zInterval);
   const upperNs = Math.max(Math.abs(lowNs), Math.abs(highNs));
-  const zAboveThreshold = seNs > 0 ? (Math.abs(diffNs) - thresholdNs) / seNs : Math.sign(Math.abs(diffNs) - thresholdNs) * Infinity;
+  const zAboveThreshold = estimate.seNs > 0 ? (Math.abs(estimate.diffNs) - thresholdNs) / estimate.seNs : NaN;
   let standing: Standing = 'undecided';
-  if (Number.isFinite(seNs) && zAboveThreshold > DECISION.zLeak) standing = 'leak-candidate';
-  else if (Number.isFinite(upperNs) && upperNs < thresholdNs) standing = 'below-threshold';
+  if (beyond(estimate, DECISION.zLeak, thresholdNs) !== 0) standing = 'leak-candidate';
+  else if (upperNs < thresholdNs) standing = 'below-threshold';
   return { lowNs, highNs, upperNs, zAboveThreshold, standing };
 }
 
-/** Does a fresh batch reproduce a candidate: same sign, and |difference| above θ by zConfirm SEs? */
+/** Does a fresh batch reproduce a candidate: its own zConfirm interval beyond θ on the same side? */
 export function confirms(candidate: ShiftEstimate, fresh: ShiftEstimate, thresholdNs: number): boolean {
-  if (!Number.isFinite(fresh.seNs) || Math.sign(fresh.diffNs) !== Math.sign(candidate.diffNs)) return false;
-  return Math.abs(fresh.diffNs) - DECISION.zConfirm * fresh.seNs > thresholdNs;
+  const side = beyond(fresh, DECISION.zConfirm, thresholdNs);
+  return side !== 0 && side === Math.sign(candidate.diffNs);
 }
 
 /** Is the A/A control (two pools of one class) consistent with no difference? */
 export function controlHolds(aa: ShiftEstimate): boolean {
-  if (!Number.isFinite(aa.seNs)) return true;
-  return Math.abs(aa.diffNs) <= DECISION.zControl * aa.seNs;
+  const [lo, hi] = aa.interval(DECISION.zControl);
+  return lo <= 0 && hi >= 0;
 }
 
 /**
