@@ -2,6 +2,7 @@ import type { TlsOptions } from '../http/client.js';
 import { KeepAliveSender, type SenderTarget } from '../http/keepalive-sender.js';
 import type { Random } from '../util/random.js';
 import type { TimingConfig } from './config.js';
+import { keepAwake } from './keep-awake.js';
 import { measure, type MeasureOptions, type Measurement } from './measure.js';
 import { buildRequests, classKeys } from './schedule.js';
 
@@ -17,6 +18,8 @@ export interface TimingRun extends TimingConfig {
   tls?: TlsOptions;
   progress?: (line: string) => void;
   signal?: AbortSignal;
+  /** Keep the CPUs out of idle states with lowest-priority spinners (default true; see keep-awake.ts). */
+  keepAwake?: boolean;
   /** Overrides for tests: stage and warm-up sizes. */
   firstStagePairs?: MeasureOptions['firstStagePairs'];
   warmupPairs?: MeasureOptions['warmupPairs'];
@@ -30,6 +33,8 @@ export async function measureTiming(run: TimingRun): Promise<Measurement> {
   const host = typeof run.target === 'string' ? new URL(run.target).host : 'localhost';
   const requests = buildRequests(run.path, host, classKeys(run.key, run.rng));
   const sender = new KeepAliveSender(run.target, run.tls ?? {});
+  // Room for the warm-up and a confirming batch past the budget.
+  const awake = run.keepAwake === false ? undefined : keepAwake(run.timeMs * 2 + 30_000);
   try {
     return await measure(sender, requests, run.rng, {
       thresholdNs: run.thresholdNs,
@@ -42,5 +47,6 @@ export async function measureTiming(run: TimingRun): Promise<Measurement> {
     });
   } finally {
     sender.close();
+    awake?.stop();
   }
 }

@@ -105,7 +105,7 @@ const WHAT: Record<TestName, { other: string; base: string }> = {
 function summary(t: TestResult, thresholdNs: number): string {
   const e = t.estimate;
   return (
-    `${signed(e.diffNs)} ns (${(DECISION.zInterval === 3 ? '99.7' : '')}% CI ${signed(t.judgement.lowNs)}..${signed(t.judgement.highNs)} ns, ` +
+    `${signed(e.diffNs)} ns (99.7% CI ${signed(t.judgement.lowNs)}..${signed(t.judgement.highNs)} ns, ` +
     `${e.n} pairs, θ = ${thresholdNs} ns, detection floor ${ns(detectionFloor(e.seNs, thresholdNs))} ns)`
   );
 }
@@ -120,7 +120,7 @@ export function timingOutcome(test: TestName, ms: TimingMeasurements): Outcome {
   const parts: Array<[string, Measurement]> = [['loopback', ms.socket], ...(ms.inProcess ? [['in-process', ms.inProcess] as [string, Measurement]] : [])];
   const numbers: Evidence['numbers'] = { thresholdNs: theta, timeBudgetMs: ms.config.timeMs, sampleBudget: ms.config.maxRequests };
   for (const [label, m] of parts) Object.assign(numbers, numbersOf(m, test, label === 'loopback' ? '' : 'inProcess.'));
-  const evidence: Evidence = { numbers, note: `difference = median over pairs of (time of ${WHAT[test].other}) − (time of ${WHAT[test].base}); interval ±${DECISION.zInterval} SE` };
+  const evidence: Evidence = { numbers, note: `difference = median over pairs of (time of ${WHAT[test].other}) − (time of ${WHAT[test].base}); sign-test interval at z = ${DECISION.zInterval} (99.7 %); SE = normal-equivalent standard error` };
   const line = ([label, m]: [string, Measurement]): string => `${label}: ${m.tests[test].verdict}, ${summary(m.tests[test], theta)}`;
   const leak = parts.find(([, m]) => m.tests[test].verdict === 'leak');
   if (leak) {
