@@ -66,6 +66,9 @@ interface Outcome extends Job {
   seNs: number;
   upperNs: number;
   floorNs: number;
+  lengthDiffNs: number;
+  lengthSeNs: number;
+  lengthUpperNs: number;
   requests: number;
   durationMs: number;
   load: number;
@@ -100,14 +103,14 @@ async function runJob(job: Job, rng: Random): Promise<Outcome> {
     const started = await processTarget(job.server, job.leakNs).start(PRODUCTION, key);
     if (started.state !== 'ready') throw new Error(`${job.server} did not start: ${started.reason}`);
     try {
-      m = await measureTiming({ target: started.running.baseUrl, key, path: PATH, rng, timeMs, thresholdNs, maxRequests: TIMING_DEFAULTS.maxRequests });
+      m = await measureTiming({ target: started.running.baseUrl, key, path: PATH, rng, timeMs, thresholdNs, maxRequests: TIMING_DEFAULTS.maxRequests, keepAwake: true });
     } finally {
       await started.running.stop();
     }
   } else {
     const server = inProcessServer(job.server, job.leakNs, key);
     try {
-      m = await measureTiming({ target: inMemoryConnector(server), key, path: PATH, rng, timeMs: inProcessMs, thresholdNs, maxRequests: TIMING_DEFAULTS.maxRequests });
+      m = await measureTiming({ target: inMemoryConnector(server), key, path: PATH, rng, timeMs: inProcessMs, thresholdNs, maxRequests: TIMING_DEFAULTS.maxRequests, keepAwake: true });
     } finally {
       server.closeAllConnections();
       server.close();
@@ -122,6 +125,9 @@ async function runJob(job: Job, rng: Random): Promise<Outcome> {
     seNs: p.estimate.seNs,
     upperNs: p.judgement.upperNs,
     floorNs: detectionFloor(p.estimate.seNs, thresholdNs),
+    lengthDiffNs: m.tests.length.estimate.diffNs,
+    lengthSeNs: m.tests.length.estimate.seNs,
+    lengthUpperNs: m.tests.length.judgement.upperNs,
     requests: m.requests,
     durationMs: m.durationMs,
     load,
@@ -187,7 +193,7 @@ for (const [i, job] of jobs.entries()) {
   results.push(o);
   console.log(
     `${String(i + 1).padStart(3)}/${jobs.length} ${o.transport.padEnd(10)} ${o.server.padEnd(12)} leak ${String(o.leakNs).padStart(5)} ns: prefix ${o.prefix.padEnd(12)} length ${o.length.padEnd(12)} ` +
-      `diff ${r0(o.diffNs)} ± ${r0(o.seNs)} ns, U ${r0(o.upperNs)}, ${o.requests} req, ${(o.durationMs / 1000).toFixed(1)} s, load ${o.load.toFixed(1)}`,
+      `diff ${r0(o.diffNs)} ± ${r0(o.seNs)} ns, U ${r0(o.upperNs)}; length ${r0(o.lengthDiffNs)} ± ${r0(o.lengthSeNs)} ns, U ${r0(o.lengthUpperNs)}; ${o.requests} req, ${(o.durationMs / 1000).toFixed(1)} s, load ${o.load.toFixed(1)}`,
   );
 }
 const elapsedMin = (Date.now() - started) / 60_000;
@@ -221,7 +227,8 @@ const text = `# Timing checks: power and false positives
 
 Regenerate with \`npm run bench:timing -- --runs ${runs} --ref-runs ${refRuns} --leaks ${leaks.join(',')} --time ${timeMs / 1000} --threshold ${thresholdNs} --in-process-runs ${inProcessRuns} --strict-runs ${strictRuns}\`
 (measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${elapsedMin.toFixed(0)} min, Node ${process.version}, ${os.cpus().length} cores,
-1-minute load average during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}).
+1-minute load average at the start of each run: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; it includes
+the measurement's own lowest-priority spinners, about one per core, and other people's jobs on the machine).
 
 Each run is one complete measurement as the timing checks make it (both questions, the A/A
 control, staged sampling that stops at a verdict), with θ = ${thresholdNs} ns and a budget of

@@ -67,6 +67,7 @@ function parser(args: string[], fromConfig: Record<string, unknown> = {}) {
     .option('timing-samples', { type: 'number', describe: 'timing: maximum measurements per mode' })
     .option('timing-time', { type: 'number', describe: 'timing: time budget per mode, seconds' })
     .option('timing-threshold', { type: 'number', describe: 'timing: smallest leak that counts, ns' })
+    .option('timing-keep-awake', { type: 'boolean', describe: 'timing: keep CPUs out of idle states with lowest-priority spinners while measuring (default on; --no-timing-keep-awake)' })
     .option('fuzz-runs', { type: 'number', default: 1000, describe: 'fuzz: generated header cases and path cases per mode' })
     .option('fuzz-time', { type: 'number', default: 5, describe: 'fuzz: time budget per mode, seconds (sending and shrinking)' })
     .option('load-time', { type: 'number', default: 3, describe: 'load: burst duration, seconds' })
@@ -191,6 +192,7 @@ function toOptions(argv: Argv, io: Io): RunOptions {
       ...(timingSamples ? { samples: timingSamples } : {}),
       ...(timingTime ? { timeMs: timingTime * 1000 } : {}),
       ...(timingThreshold ? { thresholdNs: timingThreshold } : {}),
+      ...(argv['timing-keep-awake'] === false ? { keepAwake: false } : {}),
     },
     fuzz: { runs: positive('fuzz-runs', argv['fuzz-runs']) ?? 1000, timeMs: (positive('fuzz-time', argv['fuzz-time']) ?? 5) * 1000 },
     load: { timeMs: (positive('load-time', argv['load-time']) ?? 3) * 1000, connections: positive('load-connections', argv['load-connections']) ?? 32 },

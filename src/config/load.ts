@@ -47,7 +47,7 @@ export interface ConfigFile {
   ca?: string;
   insecureTls?: boolean;
   verbose?: boolean;
-  timing?: { samples?: number; time?: number; threshold?: number };
+  timing?: { samples?: number; time?: number; threshold?: number; keepAwake?: boolean };
   fuzz?: { runs?: number; time?: number };
   load?: { time?: number; connections?: number };
   reports?: { json?: string; junit?: string; markdown?: string; sarif?: string; html?: string };
@@ -81,7 +81,7 @@ const SCHEMA: Record<string, { kind: Kind; flag?: string }> = {
   ca: { kind: 'string', flag: 'ca' },
   insecureTls: { kind: 'boolean', flag: 'insecure-tls' },
   verbose: { kind: 'boolean', flag: 'verbose' },
-  timing: { kind: { object: { samples: 'number', time: 'number', threshold: 'number' } } },
+  timing: { kind: { object: { samples: 'number', time: 'number', threshold: 'number', keepAwake: 'boolean' } } },
   fuzz: { kind: { object: { runs: 'number', time: 'number' } } },
   load: { kind: { object: { time: 'number', connections: 'number' } } },
   reports: { kind: { object: { json: 'string', junit: 'string', markdown: 'string', sarif: 'string', html: 'string' } } },
@@ -93,6 +93,7 @@ const NESTED_FLAGS: Record<string, string> = {
   'timing.samples': 'timing-samples',
   'timing.time': 'timing-time',
   'timing.threshold': 'timing-threshold',
+  'timing.keepAwake': 'timing-keep-awake',
   'fuzz.runs': 'fuzz-runs',
   'fuzz.time': 'fuzz-time',
   'load.time': 'load-time',
@@ -306,7 +307,7 @@ export function printableConfig(argv: Record<string, unknown>, config: ConfigFil
     ca: get('ca'),
     insecureTls: get('insecure-tls'),
     verbose: get('verbose'),
-    timing: obj({ samples: get('timing-samples'), time: get('timing-time'), threshold: get('timing-threshold') }),
+    timing: obj({ samples: get('timing-samples'), time: get('timing-time'), threshold: get('timing-threshold'), keepAwake: get('timing-keep-awake') }),
     fuzz: obj({ runs: get('fuzz-runs'), time: get('fuzz-time') }),
     load: obj({ time: get('load-time'), connections: get('load-connections') }),
     reports: obj({ json: get('json'), junit: get('junit'), markdown: get('markdown'), sarif: get('sarif'), html: get('html') }),

@@ -27,7 +27,7 @@ export interface RunOptions {
   modeConcurrency: number;
   tls: TlsOptions;
   logFile?: string;
-  timing: { samples?: number; timeMs?: number; thresholdNs?: number };
+  timing: { samples?: number; timeMs?: number; thresholdNs?: number; keepAwake?: boolean };
   fuzz: { runs: number; timeMs: number };
   load: { timeMs: number; connections: number };
   /** Called with progress lines for long checks (the CLI shows them on a TTY only). */

@@ -9,7 +9,7 @@ export const TIMING_DEFAULTS = {
   timeMs: 10_000,
   /** Most requests per measurement. */
   maxRequests: 400_000,
-  thresholdNs: 50,
+  thresholdNs: 100,
 } as const;
 
 /** Resolved timing settings. */
@@ -17,6 +17,8 @@ export interface TimingConfig {
   timeMs: number;
   maxRequests: number;
   thresholdNs: number;
+  /** Lowest-priority spinners keep the CPUs awake while measuring (keep-awake.ts). */
+  keepAwake: boolean;
 }
 
 /** `--timing-time` / `--timing-samples` / `--timing-threshold` over the defaults. */
@@ -25,5 +27,6 @@ export function timingConfig(timing: RunOptions['timing']): TimingConfig {
     timeMs: timing.timeMs ?? TIMING_DEFAULTS.timeMs,
     maxRequests: timing.samples ?? TIMING_DEFAULTS.maxRequests,
     thresholdNs: timing.thresholdNs ?? TIMING_DEFAULTS.thresholdNs,
+    keepAwake: timing.keepAwake ?? true,
   };
 }

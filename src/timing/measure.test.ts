@@ -121,6 +121,12 @@ describe('the staged measurement (simulated loopback noise)', () => {
     expect(m.stopReason).toMatch(/not a rejection/);
   });
 
+  it('a 1 µs clock step hiding a 300 ns leak ends inconclusive (too coarse), never "no leak"', async () => {
+    const m = await simulate({ seed: 17, noise: 0.05, resolutionNs: 1_000, extraNs: extra({ last: 300 }) }, 20_000);
+    expect(m.tests.prefix.verdict).toBe('inconclusive');
+    expect(m.tests.prefix.reason).toMatch(/too coarse/);
+  });
+
   it('the sample budget bounds the run; heavy noise ends inconclusive', async () => {
     const m = await simulate({ seed: 16, noise: 20, extraNs: extra({ last: 300 }) }, 12_000);
     expect(m.requests).toBeLessThanOrEqual(12_000);

@@ -1,7 +1,7 @@
 import type { BlockResult } from '../http/keepalive-sender.js';
 import type { Random } from '../util/random.js';
 import { CLASS_INDEX, PAIR_CLASSES, pairBlock, type PairKind } from './schedule.js';
-import { confirms, controlHolds, judge, pairedShift, quantileSorted, sortedCopy, type Judgement, type ShiftEstimate } from './stats.js';
+import { confirms, controlHolds, judge, MAX_TIE_SHARE, pairedShift, quantileSorted, sortedCopy, type Judgement, type ShiftEstimate } from './stats.js';
 
 /** Sends a block of prepared requests and times each one (KeepAliveSender does this). */
 export interface TimingTransport {
@@ -81,6 +81,11 @@ interface TestState {
 }
 
 const KIND_OF: Record<TestName, PairKind> = { prefix: 'prefix', length: 'length' };
+/**
+ * Share of the pairs per contrast while every test is open. Both questions get about the same
+ * precision (the one that decides first hands its share to the other); the A/A control and the
+ * profile get what they need.
+ */
 const WEIGHTS: Record<PairKind, number> = { prefix: 4, length: 3, control: 2, middle: 1 };
 const REJECTIONS = new Set([400, 401, 403]);
 
@@ -247,6 +252,8 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
     else {
       verdict = 'inconclusive';
       if (st.state === 'confirming') reason = `a difference above θ was seen, but the budget ended before a fresh batch could reproduce it (${stopReason})`;
+      else if (reason === '' && estimate.tieShare > MAX_TIE_SHARE)
+        reason = `${Math.round(100 * estimate.tieShare)} % of the pair differences are exactly equal: the clock or the target's timing is too coarse to bound a difference of θ = ${theta} ns`;
       else if (reason === '' && st.unconfirmed > 0) reason = `a difference above θ was seen ${st.unconfirmed} time(s) but did not reproduce in a fresh batch`;
       else if (reason === '') reason = `${stopReason} before the interval was narrow enough to decide: too much noise for θ = ${theta} ns`;
     }

@@ -18,8 +18,6 @@ export interface TimingRun extends TimingConfig {
   tls?: TlsOptions;
   progress?: (line: string) => void;
   signal?: AbortSignal;
-  /** Keep the CPUs out of idle states with lowest-priority spinners (default true; see keep-awake.ts). */
-  keepAwake?: boolean;
   /** Overrides for tests: stage and warm-up sizes. */
   firstStagePairs?: MeasureOptions['firstStagePairs'];
   warmupPairs?: MeasureOptions['warmupPairs'];

@@ -12,6 +12,8 @@ export interface SimulatedTarget {
   noise?: number;
   /** How much faster the second request of each pair (odd index) is, ns: the position effect. */
   positionNs?: number;
+  /** Clock step, ns: times are rounded down to a multiple of it (default 1, as hrtime). */
+  resolutionNs?: number;
   seed?: number;
 }
 
@@ -42,7 +44,9 @@ export class SimulatedTransport implements TimingTransport {
       if (this.rng.next() < 0.01) t += -Math.log(Math.max(this.rng.next(), 1e-12)) * 500_000 * k;
       t += this.target.extraNs?.[order[i] as number] ?? 0;
       if (i % 2 === 1) t -= this.target.positionNs ?? 0;
-      times[i] = Math.max(t, 1_000);
+      // Reflected at 1 µs rather than clamped: clamping would pile times onto one value.
+      const step = this.target.resolutionNs ?? 1;
+      times[i] = Math.floor((t < 1_000 ? 2_000 - t : t) / step) * step;
       statuses[i] = this.target.status?.(this.n) ?? 401;
       this.n += 1;
     }

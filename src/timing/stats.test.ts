@@ -72,13 +72,26 @@ describe('timing statistics', () => {
     [200, 50, 100, 'undecided'],
     [10, 20, 100, 'below-threshold'],
     [-10, 20, 100, 'below-threshold'],
-    [40, 20, 100, 'undecided'],
+    [40, 20, 100, 'below-threshold'],
+    [70, 20, 100, 'undecided'],
   ] as const)('judge(%d ± %d ns, θ=%d) is %s', (diffNs, seNs, theta, standing) => {
     const j = judge(normalShift(10_000, diffNs, seNs), theta);
     expect(j.standing).toBe(standing);
     expect(j.lowNs).toBe(diffNs - DECISION.zInterval * seNs);
     expect(j.upperNs).toBe(Math.abs(diffNs) + DECISION.zInterval * seNs);
     expect(j.zAboveThreshold).toBeCloseTo((Math.abs(diffNs) - theta) / seNs);
+  });
+
+  it('a coarse clock (differences piled on one value) gives no verdict, not "no leak above 0 ns"', () => {
+    // a 300 ns leak under a 1 µs clock step: 70 % of the differences read 0, 30 % read +1000
+    const diffs = Array.from({ length: 10_000 }, (_, i) => (i % 10 < 3 ? 1_000 : 0));
+    const e = pairedShift(diffs);
+    expect(e.interval(DECISION.zInterval)).toEqual([0, 0]);
+    expect(e.tieShare).toBeCloseTo(0.7);
+    expect(judge(e, 100).standing).toBe('undecided');
+    expect(confirms(normalShift(4_000, 1_000, 50), pairedShift(diffs.map((d) => d + 1_000)), 100)).toBe(false);
+    // nanosecond data spread over a few hundred values is not coarse
+    expect(pairedShift(Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 400)).tieShare).toBeLessThan(0.01);
   });
 
   it('a fresh batch confirms only on the same side of θ with its own margin', () => {

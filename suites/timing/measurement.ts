@@ -6,6 +6,9 @@ import type { Measurement, TestName, TestResult } from '../../src/timing/measure
 import { measureTiming } from '../../src/timing/run.js';
 import { DECISION, detectionFloor } from '../../src/timing/stats.js';
 
+/** Label of the reported interval ("95.4% CI"). */
+const CI = `${DECISION.intervalCoverage}% CI`;
+
 /** One target's timing, over the socket and (in-process targets) without one. */
 export interface TimingMeasurements {
   socket: Measurement;
@@ -40,7 +43,7 @@ async function run(ctx: CheckContext): Promise<TimingMeasurements> {
   const path = concretePath(ctx.primaryRoute.path);
   const connect = ctx.connectInProcess;
   const socketMs = connect ? Math.round(config.timeMs * SOCKET_SHARE) : config.timeMs;
-  const common = { key, path, thresholdNs: config.thresholdNs, maxRequests: config.maxRequests, signal: ctx.signal };
+  const common = { key, path, thresholdNs: config.thresholdNs, maxRequests: config.maxRequests, keepAwake: config.keepAwake, signal: ctx.signal };
   const socket = await measureTiming({
     ...common,
     target: ctx.http.baseUrl,
@@ -105,7 +108,7 @@ const WHAT: Record<TestName, { other: string; base: string }> = {
 function summary(t: TestResult, thresholdNs: number): string {
   const e = t.estimate;
   return (
-    `${signed(e.diffNs)} ns (99.7% CI ${signed(t.judgement.lowNs)}..${signed(t.judgement.highNs)} ns, ` +
+    `${signed(e.diffNs)} ns (${CI} ${signed(t.judgement.lowNs)}..${signed(t.judgement.highNs)} ns, ` +
     `${e.n} pairs, θ = ${thresholdNs} ns, detection floor ${ns(detectionFloor(e.seNs, thresholdNs))} ns)`
   );
 }
@@ -118,9 +121,9 @@ function summary(t: TestResult, thresholdNs: number): string {
 export function timingOutcome(test: TestName, ms: TimingMeasurements): Outcome {
   const theta = ms.config.thresholdNs;
   const parts: Array<[string, Measurement]> = [['loopback', ms.socket], ...(ms.inProcess ? [['in-process', ms.inProcess] as [string, Measurement]] : [])];
-  const numbers: Evidence['numbers'] = { thresholdNs: theta, timeBudgetMs: ms.config.timeMs, sampleBudget: ms.config.maxRequests };
+  const numbers: Evidence['numbers'] = { thresholdNs: theta, timeBudgetMs: ms.config.timeMs, sampleBudget: ms.config.maxRequests, keepAwake: ms.config.keepAwake };
   for (const [label, m] of parts) Object.assign(numbers, numbersOf(m, test, label === 'loopback' ? '' : 'inProcess.'));
-  const evidence: Evidence = { numbers, note: `difference = median over pairs of (time of ${WHAT[test].other}) − (time of ${WHAT[test].base}); sign-test interval at z = ${DECISION.zInterval} (99.7 %); SE = normal-equivalent standard error` };
+  const evidence: Evidence = { numbers, note: `difference = median over pairs of (time of ${WHAT[test].other}) − (time of ${WHAT[test].base}); sign-test interval at z = ${DECISION.zInterval} (${CI}); SE = normal-equivalent standard error` };
   const line = ([label, m]: [string, Measurement]): string => `${label}: ${m.tests[test].verdict}, ${summary(m.tests[test], theta)}`;
   const leak = parts.find(([, m]) => m.tests[test].verdict === 'leak');
   if (leak) {
@@ -132,7 +135,7 @@ export function timingOutcome(test: TestName, ms: TimingMeasurements): Outcome {
         `${t.estimate.diffNs >= 0 ? 'longer' : 'less'} than ${WHAT[test].base} (${leak[0]}; reproduced in a fresh batch: ${signed(t.fresh?.diffNs ?? NaN)} ns). ` +
         parts.map(line).join('; '),
       expected: `no difference of θ = ${theta} ns or more between wrong keys`,
-      actual: `${signed(t.estimate.diffNs)} ns, 99.7% CI ${signed(t.judgement.lowNs)}..${signed(t.judgement.highNs)} ns over ${leak[0]}`,
+      actual: `${signed(t.estimate.diffNs)} ns, ${CI} ${signed(t.judgement.lowNs)}..${signed(t.judgement.highNs)} ns over ${leak[0]}`,
       evidence,
     };
   }
