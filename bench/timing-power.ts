@@ -2,7 +2,8 @@
  * Benchmark: power and false-positive rate of the timing checks.
  *
  *   npm run bench:timing -- [--runs 20] [--ref-runs 50] [--leaks 50,100,200,500,1000]
- *                           [--time 10] [--threshold 100] [--in-process-runs 10] [--strict-runs 5]
+ *                           [--time 10] [--threshold 50] [--in-process-runs 10] [--strict-runs 5]
+ *                           [--sliced-runs 20]
  *
  * Loopback rows run the checks' own measurement (measureTiming with the default budget and θ)
  * against a server in a child process, as the main job does: the early-exit fixture with a total
@@ -18,6 +19,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { getRequestListener } from '@hono/node-server';
 import { earlyExitCompare, earlyExitListener } from '../fixtures/servers/timing/early-exit.js';
+import { fixture as slicedEqual } from '../fixtures/servers/timing/sliced-equal.js';
 import { fixture as strictEqual } from '../fixtures/servers/timing/strict-equal.js';
 import { DEXTO_ENV_NAMES, MODES, type ModeDef } from '../src/contract/modes.js';
 import { generateKey } from '../src/engine/run.js';
@@ -43,6 +45,7 @@ const timeMs = Number(arg('time', String(TIMING_DEFAULTS.timeMs / 1000))) * 1000
 const thresholdNs = Number(arg('threshold', String(TIMING_DEFAULTS.thresholdNs)));
 const inProcessRuns = Number(arg('in-process-runs', '10'));
 const strictRuns = Number(arg('strict-runs', '5'));
+const slicedRuns = Number(arg('sliced-runs', '20'));
 const out = arg('out', 'bench/results/timing-power.md');
 const seed = Number(arg('seed', '2026'));
 /** The in-process share of the budget, as the check gives it for in-process targets. */
@@ -53,7 +56,7 @@ const PRODUCTION = MODES.find((m) => m.name === 'production') as ModeDef;
 const KEY_BODY = generateKey().replace(/=+$/, '').length;
 const PATH = '/api/llm/current';
 
-type Server = 'early-exit' | 'reference' | 'strict-equal';
+type Server = 'early-exit' | 'reference' | 'strict-equal' | 'sliced-equal';
 interface Job {
   server: Server;
   leakNs: number;
@@ -77,7 +80,7 @@ interface Outcome extends Job {
 
 function processTarget(server: Server, leakNs: number): Target {
   if (server === 'reference') return referenceTarget(DEXTO_ENV_NAMES, 15_000);
-  const name = server === 'early-exit' ? 'timing-early-exit' : 'timing-strict-equal';
+  const name = `timing-${server}`;
   process.env.TIMING_DELAY_NS_PER_CHAR = String(leakNs / (KEY_BODY - 1));
   return new ProcessTarget(
     { kind: 'command', label: name, loopback: true, plainHttp: true, restartable: true, logsVisible: true },
@@ -92,6 +95,7 @@ function inProcessServer(server: Server, leakNs: number, key: string): http.Serv
   const quiet = { log: (): void => undefined };
   if (server === 'reference') return http.createServer(getRequestListener(createReferenceApp(env, quiet).fetch));
   if (server === 'strict-equal') return http.createServer(strictEqual.create(env, quiet));
+  if (server === 'sliced-equal') return http.createServer(slicedEqual.create(env, quiet));
   return http.createServer(earlyExitListener(env, quiet, leakNs / (KEY_BODY - 1)));
 }
 
@@ -169,10 +173,12 @@ const jobs: Job[] = [];
 for (let i = 0; i < runs; i += 1) for (const leakNs of leaks) jobs.push({ server: 'early-exit', leakNs, transport: 'loopback' });
 for (let i = 0; i < refRuns; i += 1) jobs.push({ server: 'reference', leakNs: 0, transport: 'loopback' });
 for (let i = 0; i < strictRuns; i += 1) jobs.push({ server: 'strict-equal', leakNs: 0, transport: 'loopback' });
+for (let i = 0; i < slicedRuns; i += 1) jobs.push({ server: 'sliced-equal', leakNs: 0, transport: 'loopback' });
 for (let i = 0; i < inProcessRuns; i += 1) {
   for (const leakNs of leaks) jobs.push({ server: 'early-exit', leakNs, transport: 'in-process' });
   jobs.push({ server: 'reference', leakNs: 0, transport: 'in-process' });
   jobs.push({ server: 'strict-equal', leakNs: 0, transport: 'in-process' });
+  if (slicedRuns > 0) jobs.push({ server: 'sliced-equal', leakNs: 0, transport: 'in-process' });
 }
 const rng = new Random(seed);
 rng.shuffle(jobs);
@@ -207,15 +213,17 @@ function table(transport: Job['transport']): string[] {
   for (const leakNs of leaks) groups.push([`early-exit fixture`, leakNs, results.filter((o) => o.transport === transport && o.server === 'early-exit' && o.leakNs === leakNs)]);
   groups.push(['reference server', 0, results.filter((o) => o.transport === transport && o.server === 'reference')]);
   groups.push(['plain === fixture', 0, results.filter((o) => o.transport === transport && o.server === 'strict-equal')]);
+  groups.push(['sliced === fixture', 0, results.filter((o) => o.transport === transport && o.server === 'sliced-equal')]);
   for (const [label, leakNs, os_] of groups) {
     if (os_.length === 0) continue;
     const n = os_.length;
     const leaksSeen = os_.filter((o) => o.prefix === 'leak' || (label !== 'early-exit fixture' && o.length === 'leak')).length;
     const clear = os_.filter((o) => o.prefix === 'no-leak').length;
     const inconclusive = os_.filter((o) => o.prefix === 'inconclusive').length;
-    const leakCell = label === 'early-exit fixture' ? `${leaksSeen} (power ${pct(leaksSeen, n)})` : `${leaksSeen} (false positives ${pct(leaksSeen, n)})`;
+    const leakCell =
+      label === 'early-exit fixture' ? `${leaksSeen} (power ${pct(leaksSeen, n)})` : label === 'sliced === fixture' ? `${leaksSeen} (${pct(leaksSeen, n)}; a real leak)` : `${leaksSeen} (false positives ${pct(leaksSeen, n)})`;
     rows.push(
-      `| ${label} | ${label === 'early-exit fixture' ? leakNs : label === 'reference server' ? '0 (SHA-256 + timingSafeEqual)' : '≈ 2–6 (===)'} | ${n} | ${leakCell} | ${clear} | ${inconclusive} | ` +
+      `| ${label} | ${label === 'early-exit fixture' ? leakNs : label === 'reference server' ? '0 (SHA-256 + timingSafeEqual)' : label === 'sliced === fixture' ? '≈ 25 in-process, 90–100 loopback (=== on a sliced token)' : '≈ 2–6 (=== on flat strings)'} | ${n} | ${leakCell} | ${clear} | ${inconclusive} | ` +
         `${r0(median(os_.map((o) => o.diffNs)))} | ${r0(median(os_.map((o) => o.seNs)))} | ${r0(median(os_.map((o) => o.upperNs)))} | ${r0(median(os_.map((o) => o.floorNs)))} | ${(median(os_.map((o) => o.durationMs)) / 1000).toFixed(1)} |`,
     );
   }
@@ -225,7 +233,7 @@ function table(transport: Job['transport']): string[] {
 const loads = results.map((o) => o.load);
 const text = `# Timing checks: power and false positives
 
-Regenerate with \`npm run bench:timing -- --runs ${runs} --ref-runs ${refRuns} --leaks ${leaks.join(',')} --time ${timeMs / 1000} --threshold ${thresholdNs} --in-process-runs ${inProcessRuns} --strict-runs ${strictRuns}\`
+Regenerate with \`npm run bench:timing -- --runs ${runs} --ref-runs ${refRuns} --leaks ${leaks.join(',')} --time ${timeMs / 1000} --threshold ${thresholdNs} --in-process-runs ${inProcessRuns} --strict-runs ${strictRuns} --sliced-runs ${slicedRuns}\`
 (measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${elapsedMin.toFixed(0)} min, Node ${process.version}, ${os.cpus().length} cores,
 1-minute load average at the start of each run: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; it includes
 the measurement's own lowest-priority spinners, about one per core, and other people's jobs on the machine).
@@ -235,7 +243,9 @@ control, staged sampling that stops at a verdict), with θ = ${thresholdNs} ns a
 ${timeMs / 1000} s over loopback (${inProcessMs / 1000} s in-process, the in-process share). "Total leak" is
 the extra server time for a key right in all but its last character over one wrong from its first
 (early-exit fixture: ${'`'}TIMING_DELAY_NS_PER_CHAR${'`'} = leak / ${KEY_BODY - 1}, the characters a 44-character base64 key's last class has right). "Leak reported" counts runs that
-failed timing.prefix-leak (for the reference and \`===\` rows: either timing check). U is the
+failed timing.prefix-leak (for the reference and \`===\` rows: either timing check). The sliced \`===\` row is
+Dexto's published compare (\`===\` on a token cut out of the header): it leaks for real, near θ, so a
+report there is a true finding and "no leak above U" would be a miss. U is the
 run's "no leak above U ns" bound (|estimate| + ${DECISION.zInterval} SE); the detection floor is
 θ + ${DECISION.zLeak + 1.645} SE, the smallest leak that run would have reported in about 95 % of runs like it.
 

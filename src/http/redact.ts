@@ -9,10 +9,16 @@ export const FRAGMENT_MIN = 8;
 export class Redactor {
   private readonly keys: string[];
   private readonly extras: string[];
+  /** Per key: its lower-case form and the index of its 8-character windows (built once). */
+  private readonly indexes: Array<{ key: string; lowerKey: string; grams: Map<string, number[]> }>;
 
   constructor(keys: ReadonlyArray<string | undefined>, extras: readonly string[] = []) {
     this.keys = keys.filter((k): k is string => typeof k === 'string' && k.length >= FRAGMENT_MIN);
     this.extras = extras.filter((s) => s.length >= FRAGMENT_MIN);
+    this.indexes = this.keys.map((key) => {
+      const lowerKey = key.toLowerCase();
+      return { key, lowerKey, grams: gramIndex(lowerKey) };
+    });
   }
 
   /** Returns a redactor that also hides the given strings. */
@@ -27,17 +33,15 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    for (const key of this.keys) out = redactKey(out, key);
+    for (const index of this.indexes) out = redactKey(out, index);
     for (const extra of this.extras) out = out.split(extra).join('<SECRET>');
     return out;
   }
 }
 
-function redactKey(text: string, key: string): string {
+function redactKey(text: string, { key, lowerKey, grams }: { key: string; lowerKey: string; grams: Map<string, number[]> }): string {
   if (text.length < FRAGMENT_MIN) return text;
   const lowerText = text.toLowerCase();
-  const lowerKey = key.toLowerCase();
-  const grams = gramIndex(lowerKey);
   const pieces: string[] = [];
   let copied = 0;
   let i = 0;

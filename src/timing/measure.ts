@@ -82,11 +82,14 @@ interface TestState {
 
 const KIND_OF: Record<TestName, PairKind> = { prefix: 'prefix', length: 'length' };
 /**
- * Share of the pairs per contrast while every test is open. Both questions get about the same
- * precision (the one that decides first hands its share to the other); the A/A control and the
- * profile get what they need.
+ * Share of the pairs per contrast while every test is open. The key-prefix question gets the
+ * largest share (an early-exit compare is the fault the category exists for; its leak is spread
+ * over the whole key, so it needs the finest resolution); the length question, whose typical
+ * leak is a whole skipped compare, gets half as much; the A/A control only has to notice a
+ * broken measurement, and the middle class only draws the leak's profile. A test that has
+ * decided hands its share to those still open.
  */
-const WEIGHTS: Record<PairKind, number> = { prefix: 4, length: 3, control: 2, middle: 1 };
+const WEIGHTS: Record<PairKind, number> = { prefix: 6, length: 3, control: 1.5, middle: 0.5 };
 const REJECTIONS = new Set([400, 401, 403]);
 
 const fmt = (ns: number): string => (Number.isFinite(ns) ? `${ns >= 0 ? '+' : ''}${Math.round(ns)}` : '?');

@@ -104,8 +104,13 @@ export const DECISION = {
   zInterval: 2,
   /** Two-sided coverage of the z = zInterval interval, percent (for labels). */
   intervalCoverage: 95.4,
-  /** A leak candidate: the z = 3 interval lies entirely beyond θ (one-sided 0.13 %). */
-  zLeak: 3,
+  /**
+   * A leak candidate: the z = 2.5 interval lies entirely beyond θ (one-sided 0.6 %). The fresh
+   * batch below is the main guard against false alarms: a difference of exactly θ passes both
+   * at about 0.6 % × 6.7 % ≈ 0.04 % per look and side, a difference well below θ practically
+   * never.
+   */
+  zLeak: 2.5,
   /** A fresh batch confirms a candidate: its own z = 1.5 interval lies beyond θ on the same side. */
   zConfirm: 1.5,
   /** The A/A control fails when two pools of the same class differ: its z = 4 interval excludes 0. */
