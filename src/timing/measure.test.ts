@@ -115,6 +115,21 @@ describe('the staged measurement (simulated loopback noise)', () => {
     expect(m.stopReason).toMatch(/429 .*rate limited/);
   });
 
+  it('a 400 for keys of the wrong length leaves the length question to the status and still answers the prefix one', async () => {
+    const m = await simulate({ seed: 18, noise: 0.05, extraNs: extra({ last: 2_000 }), status: (_n, cls) => (cls === CLASS_INDEX.length ? 400 : 401) });
+    expect(m.tests.prefix.verdict).toBe('leak');
+    expect(m.tests.length.verdict).toBe('inconclusive');
+    expect(m.tests.length.reason).toMatch(/one character too long got 400 .* right length 401/);
+    expect(m.status).toBe(401);
+    expect(m.lengthStatus).toBe(400);
+  });
+
+  it('keys of the same length answered differently cannot be timed against each other', async () => {
+    const m = await simulate({ seed: 19, status: (_n, cls) => (cls === CLASS_INDEX.last ? 403 : 401) });
+    expect(m.tests.prefix.verdict).toBe('inconclusive');
+    expect(m.stopReason).toMatch(/same length got different answers \(401, 403\)|403, 401/);
+  });
+
   it('wrong keys that are not rejected cannot be timed', async () => {
     const m = await simulate({ seed: 15, status: () => 200 });
     expect(m.tests.prefix.verdict).toBe('inconclusive');

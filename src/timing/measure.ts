@@ -1,6 +1,6 @@
 import type { BlockResult } from '../http/keepalive-sender.js';
 import type { Random } from '../util/random.js';
-import { CLASS_INDEX, PAIR_CLASSES, pairBlock, type PairKind } from './schedule.js';
+import { CLASS_INDEX, CLASS_NAMES, PAIR_CLASSES, pairBlock, type PairKind } from './schedule.js';
 import { confirms, controlHolds, judge, MAX_TIE_SHARE, pairedShift, quantileSorted, sortedCopy, type Judgement, type ShiftEstimate } from './stats.js';
 
 /** Sends a block of prepared requests and times each one (KeepAliveSender does this). */
@@ -63,8 +63,10 @@ export interface Measurement {
   durationMs: number;
   /** Median round trip of the analysed requests, µs. */
   medianRttUs: number;
-  /** The one status every wrong key got (0 when they differed). */
+  /** The status the keys of the right length got (0 when they differed). */
   status: number;
+  /** The status keys one character too long got, when it differs from `status` (else absent). */
+  lengthStatus?: number;
   stopReason: string;
 }
 
@@ -114,8 +116,25 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   let sent = 0;
   let lost = 0;
   let stages = 0;
-  let status = -1;
+  /** Status per class (CLASS_NAMES order), -1 until seen; each class must keep its own. */
+  const classStatus = CLASS_NAMES.map(() => -1);
+  const FIRST = CLASS_INDEX.first;
+  const LENGTH = CLASS_INDEX.length;
   let stopReason = '';
+
+  /** The status of keys one character too long, when it is not that of the right length. */
+  const lengthStatus = (): number | undefined => {
+    const l = classStatus[LENGTH] as number;
+    const f = classStatus[FIRST] as number;
+    return l !== -1 && f !== -1 && l !== f ? l : undefined;
+  };
+  /** A key of the wrong length answered differently: the status shows the length; no timing to compare. */
+  const settleLengthByStatus = (): void => {
+    const l = lengthStatus();
+    if (l === undefined || !(tests.length.state === 'running' || tests.length.state === 'confirming')) return;
+    tests.length.state = 'inconclusive';
+    tests.length.reason = `keys one character too long got ${l} and keys of the right length ${classStatus[FIRST]}: the status itself shows whether the length is right, so the two are not timed against each other`;
+  };
 
   const open = (): TestName[] => TEST_NAMES.filter((t) => tests[t].state === 'running' || tests[t].state === 'confirming');
   const stopAll = (reason: string): void => {
@@ -145,10 +164,13 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
         lost += 1;
         continue;
       }
-      for (const s of [statuses[2 * i] as number, statuses[2 * i + 1] as number]) {
-        if (status === -1) status = s;
-        if (s !== status) {
-          stopReason = `the target's answer to wrong keys changed from ${status} to ${s} during the measurement${s === 429 ? ' (rate limited)' : ''}`;
+      for (const j of [2 * i, 2 * i + 1]) {
+        const cls = block.order[j] as number;
+        const s = statuses[j] as number;
+        const seen = classStatus[cls] as number;
+        if (seen === -1) classStatus[cls] = s;
+        else if (s !== seen) {
+          stopReason = `the target's answer to wrong keys changed from ${seen} to ${s} during the measurement${s === 429 ? ' (rate limited)' : ''}`;
           return complete;
         }
       }
@@ -158,8 +180,12 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       diffs[kind].push(block.swapped[i] ? a - b : b - a);
       rtts.push(a, b);
     }
-    if (status !== -1 && !REJECTIONS.has(status)) {
-      stopReason = `wrong keys got ${status}, not a rejection (400/401/403): the timing of a rejection cannot be measured`;
+    const odd = classStatus.find((s) => s !== -1 && !REJECTIONS.has(s));
+    const sameLength = classStatus.filter((s, c) => s !== -1 && c !== LENGTH);
+    if (odd !== undefined) {
+      stopReason = `wrong keys got ${odd}, not a rejection (400/401/403): the timing of a rejection cannot be measured`;
+    } else if (sameLength.some((s) => s !== sameLength[0])) {
+      stopReason = `wrong keys of the same length got different answers (${[...new Set(sameLength)].join(', ')}): the server tells them apart by more than time`;
     } else if (result.error !== undefined) {
       stopReason = `the connection failed: ${result.error}`;
     } else if (lost > 10 && lost > 0.01 * (sent / 2)) {
@@ -171,6 +197,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   // Warm-up: every class, so that both ends have compiled and cached the same paths.
   const warm = options.warmupPairs ?? 500;
   if (warm > 0) await runPairs(warm, WEIGHTS, deadline, options.maxRequests, false);
+  settleLengthByStatus();
   if (stopReason !== '') stopAll(stopReason);
 
   const overrun = 1 + (options.confirmOverrun ?? 0.5);
@@ -196,6 +223,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
     if (tests.prefix.state === 'running') weights.middle = WEIGHTS.middle;
     const size = running ? Math.max(firstStage, cumulative) : Math.max(Math.ceil(firstStage / 2), Math.ceil(cumulative / 2));
     const done = await runPairs(size, weights, timeLimit, requestLimit, true);
+    settleLengthByStatus();
     stages += 1;
     cumulative += done;
     const control = pairedShift(diffs.control);
@@ -282,7 +310,8 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
     stages,
     durationMs: Math.round(performance.now() - started),
     medianRttUs: rtts.length > 0 ? quantileSorted(sortedCopy(rtts), 0.5) / 1000 : NaN,
-    status: status < 0 ? 0 : status,
+    status: Math.max(classStatus[FIRST] as number, 0),
+    ...(lengthStatus() !== undefined ? { lengthStatus: lengthStatus() } : {}),
     stopReason,
   };
 }

@@ -6,8 +6,8 @@ import type { TimingTransport } from './measure.js';
 export interface SimulatedTarget {
   /** Extra server time per class index (first, control, last, middle, length), ns. */
   extraNs?: readonly number[];
-  /** Status for the n-th request (default 401). */
-  status?: (n: number) => number;
+  /** Status for the n-th request, of class index `cls` (default 401). */
+  status?: (n: number, cls: number) => number;
   /** Noise scale: 1 is loopback-like (tens of µs, bursty, heavy-tailed). */
   noise?: number;
   /** How much faster the second request of each pair (odd index) is, ns: the position effect. */
@@ -47,7 +47,7 @@ export class SimulatedTransport implements TimingTransport {
       // Reflected at 1 µs rather than clamped: clamping would pile times onto one value.
       const step = this.target.resolutionNs ?? 1;
       times[i] = Math.floor((t < 1_000 ? 2_000 - t : t) / step) * step;
-      statuses[i] = this.target.status?.(this.n) ?? 401;
+      statuses[i] = this.target.status?.(this.n, order[i] as number) ?? 401;
       this.n += 1;
     }
     return { completed: order.length };

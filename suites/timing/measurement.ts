@@ -95,6 +95,7 @@ function numbersOf(m: Measurement, test: TestName, prefix: string): Record<strin
     [`${prefix}durationMs`]: m.durationMs,
     [`${prefix}medianRttUs`]: finite(m.medianRttUs),
     [`${prefix}status`]: m.status,
+    [`${prefix}lengthStatus`]: m.lengthStatus ?? null,
     [`${prefix}stopReason`]: m.stopReason,
   };
 }
