@@ -57,6 +57,15 @@ describe('KeepAliveSender', () => {
     expect(sender.reconnectCount()).toBe(2);
   });
 
+  it('follows a server that says Connection: close after every answer (no limit on announced closes)', async () => {
+    const sender = new KeepAliveSender(url);
+    const r = await block(sender, ['/close'], new Array<number>(30).fill(0));
+    sender.close();
+    expect(r.error).toBeUndefined();
+    expect(r.completed).toBe(30);
+    expect(sender.reconnectCount()).toBe(29);
+  });
+
   it('gives up on a request after its timeout and marks it lost', async () => {
     const sender = new KeepAliveSender(url, {}, 200);
     const r = await block(sender, ['/slow'], [0, 0]);

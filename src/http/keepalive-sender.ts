@@ -55,6 +55,9 @@ function responseLength(buf: Buffer, out: { status: number; close: boolean }): n
 export class KeepAliveSender {
   private socket: Duplex | undefined;
   private reconnects = 0;
+  private unannounced = 0;
+  /** The last connection ended because the server said `Connection: close` (not a failure). */
+  private announcedClose = false;
 
   constructor(
     private readonly target: SenderTarget,
@@ -96,8 +99,14 @@ export class KeepAliveSender {
     let completed = 0;
     while (completed < order.length) {
       if (!this.socket || this.socket.destroyed) {
-        if (this.socket) this.reconnects += 1;
-        if (this.reconnects > 20) return { completed, error: 'the server kept closing the connection' };
+        // A server may close after every answer if it says so (Connection: close); only
+        // unannounced closes count against the limit.
+        if (this.socket) {
+          this.reconnects += 1;
+          if (!this.announcedClose) this.unannounced += 1;
+        }
+        this.announcedClose = false;
+        if (this.unannounced > 20) return { completed, error: 'the server kept closing the connection without saying so' };
         try {
           this.socket = await this.connect();
         } catch (error) {
@@ -170,6 +179,7 @@ export class KeepAliveSender {
           return finish({ completed: i, error: 'the server sent more than one response' });
         }
         if (head.close) {
+          this.announcedClose = true;
           socket.destroy();
           return finish({ completed: i });
         }
