@@ -42,3 +42,24 @@ export function requiredForms(key: string): Array<{ label: string; value: string
     { label: 'bEaReR <key> (mixed-case scheme)', value: `bEaReR ${key}` },
   ];
 }
+
+/**
+ * Default, example and placeholder keys that a server must never accept: fallbacks written into
+ * code (`?? "dexto"`), keys copied from documentation, and common test values.
+ */
+export const WELL_KNOWN_KEYS: readonly string[] = [
+  'dexto',
+  'password123',
+  'your-secret-api-key-here',
+  'your-api-key',
+  'changeme',
+  'secret',
+  'test',
+  'admin',
+  'dev',
+  'development',
+  'sk-abc123',
+  'default',
+  'apikey',
+  '12345678',
+];

@@ -1,6 +1,6 @@
 import type { Check } from '../../src/engine/types.js';
 import { bearerAccepted, schemeCase } from './accepted-forms.js';
-import { alteredKey, emptyToken, encodedKey, extendedKey, truncatedKey, wellKnownKeys } from './near-miss-keys.js';
+import { alteredKey, emptyToken, encodedKey, extendedKey, oddTokens, truncatedKey, wellKnownKeys } from './near-miss-keys.js';
 import { bodyKey, multipleCredentials, otherHeaders, queryKey, repeatedHeader } from './placement.js';
 import { nonAsciiHeader, oversizedHeader } from './robustness.js';
 import { bareKey, otherSchemes } from './scheme.js';
@@ -14,6 +14,7 @@ export const headerParsingChecks: Check[] = [
   alteredKey,
   encodedKey,
   emptyToken,
+  oddTokens,
   wellKnownKeys,
   otherSchemes,
   bareKey,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { WELL_KNOWN_KEYS } from '../../src/contract/credentials.js';
 import { auth } from '../support.js';
 import { changeAt, flipFirstLetter, rejectionCheck, type Variant } from './rejection.js';
 
@@ -101,6 +102,45 @@ export const emptyToken = rejectionCheck({
   ],
 });
 
+/**
+ * Tokens that make a parser or verifier throw or take another path: JWT-shaped and dotted
+ * tokens, JSON, numbers, lone separators and percent signs. A verifier whose exception is
+ * caught as "let it through" opens every route to them.
+ */
+const ODD_TOKENS: ReadonlyArray<[string, string]> = [
+  ['a.b.c', 'three dot-separated segments (JWT-shaped)'],
+  ['eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.', 'unsigned JWT (alg none)'],
+  ['eyJhbGciOiJIUzI1NiJ9.e30.AAAA', 'JWT with a bad signature'],
+  ['e30.e30.e30', 'JWT of empty JSON objects'],
+  ['.', 'a single dot'],
+  ['..', 'two dots'],
+  ['a.b', 'two segments'],
+  ['{}', 'empty JSON object'],
+  ['[]', 'empty JSON array'],
+  ['{"key":true}', 'JSON object'],
+  ['%', 'a lone percent sign'],
+  ['%zz', 'a broken percent escape'],
+  ['-1', 'a negative number'],
+  ['1e309', 'a number that overflows to Infinity'],
+  ['true', 'true'],
+  ['*', 'a wildcard'],
+  ['__proto__', '__proto__'],
+  ['constructor', 'constructor'],
+];
+
+/** HDR-EXACT: tokens that trip parsers are rejected, not waved through by an error path. */
+export const oddTokens = rejectionCheck({
+  id: 'header-parsing.odd-tokens',
+  requirement: 'HDR-EXACT',
+  title: 'Tokens that trip parsers are rejected: JWT-shaped, dotted, JSON, numbers, %, __proto__',
+  explain: {
+    why: 'A token that makes the verifier throw must end in a rejection; a catch block that calls next() turns every such token into a master key.',
+    typicalFault: 'try { verify(token) } catch { return next() }; a lookup in a plain object (keys[token]) that finds __proto__ or constructor; JSON.parse of the token.',
+    fix: 'Treat every error in the credential check as a rejection (fail closed), and compare the token with the key only (hashed, timingSafeEqual), never as a property name.',
+  },
+  variants: () => ODD_TOKENS.map(([token, label]) => bearer(token, label)),
+});
+
 /** HDR-NO-DEFAULT: only the configured key works; no default or documentation key. */
 export const wellKnownKeys = rejectionCheck({
   id: 'header-parsing.well-known-keys',
@@ -112,7 +152,5 @@ export const wellKnownKeys = rejectionCheck({
     fix: 'Compare only against the key from the environment; fail closed when it is missing.',
   },
   variants: () =>
-    ['dexto', 'password123', 'your-secret-api-key-here', 'your-api-key', 'changeme', 'secret', 'test', 'admin', 'dev', 'development', 'sk-abc123', 'default', 'apikey', '12345678'].map((t) =>
-      bearer(t, `well-known key "${t}"`),
-    ),
+    WELL_KNOWN_KEYS.map((t) => bearer(t, `well-known key "${t}"`)),
 });

@@ -2,7 +2,7 @@ import { concretePath } from '../../src/contract/routes.js';
 import type { Check, CheckContext } from '../../src/engine/types.js';
 import type { ProbeRequest, ProbeResult } from '../../src/http/types.js';
 import { detectFormat, fieldOf, isWarnOrWorse } from '../../src/logs/parse.js';
-import { auth, wrongKey } from '../support.js';
+import { auth, rateLimitedSkip, wrongKey } from '../support.js';
 import {
   evidenceLines,
   isRejected,
@@ -124,6 +124,9 @@ export const rejectionRecord: Check = {
     const results = await sendInOrder(ctx, reqs);
     const judged = list.map((p, i) => ({ probe: p, marker: marker(i), result: results[i] as ProbeResult })).filter((x) => isRejected(x.result));
     if (judged.length === 0) {
+      // 429: a rate limiter turned the request away before the credential was checked; LOG-REJECT is about credentials.
+      const limited = rateLimitedSkip(results);
+      if (limited) return { ...limited, message: `${limited.message}; a throttled request is not a credential rejection, so there is no record to demand` };
       return { status: 'skip', message: `none of the ${list.length} requests without a valid key was rejected, so there is no rejection to log (see the unauthorized checks)` };
     }
     await waitForMarkers(logs, mark, judged.map((x) => x.marker));

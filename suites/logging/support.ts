@@ -145,5 +145,5 @@ export function evidenceLines(lines: readonly LogLine[], redactor: Redactor, max
   return out;
 }
 
-/** A rejection of the auth layer (any 4xx). */
-export const isRejected = (r: ProbeResult): boolean => r.status !== undefined && r.status >= 400 && r.status < 500;
+/** A rejection of the auth layer (any 4xx but 429, which is a rate limiter's, given before any credential check). */
+export const isRejected = (r: ProbeResult): boolean => r.status !== undefined && r.status >= 400 && r.status < 500 && r.status !== 429;

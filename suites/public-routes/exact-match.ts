@@ -1,7 +1,7 @@
 import { concretePath, PROBE_ID, type RouteSpec } from '../../src/contract/routes.js';
 import type { Check } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
-import { catchAll, validAuth, verdict } from '../support.js';
+import { catchAll, rateLimitedSkip, validAuth, verdict } from '../support.js';
 
 /**
  * Paths that look like a public route without being one: prefix extensions (a startsWith
@@ -40,9 +40,16 @@ export const exactMatch: Check = {
     const without = await ctx.http.sendAll(paths.map((path) => ({ method: 'GET', path, label: 'near miss of a public path, no credentials' })));
     const withKey = await ctx.http.sendAll(paths.map((path) => ({ method: 'GET', path, headers: [validAuth(ctx)], label: 'near miss of a public path, valid key' })));
     // Treated as public: the key makes no difference, and the answer is not what any unknown path gets.
+    // A 429 to the keyed request is the limiter speaking, not the route: no judgement either way.
     const offenders: ProbeResult[] = without.filter(
-      (r, i) => r.status === undefined || (r.status === withKey[i]?.status && !(r.status === base.keyless.status && (r.status !== 200 || r.body === base.keyless.body))),
+      (r, i) =>
+        r.status === undefined ||
+        (r.status === withKey[i]?.status && r.status !== 429 && !(r.status === base.keyless.status && (r.status !== 200 || r.body === base.keyless.body))),
     );
+    if (offenders.length === 0) {
+      const limited = rateLimitedSkip(withKey);
+      if (limited) return limited;
+    }
     return verdict(
       offenders,
       without.length,

@@ -1,3 +1,4 @@
+import { challengeSchemes } from '../../src/http/challenges.js';
 import type { Check } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
 import { auth, routeRequest, verdict, wrongKey } from '../support.js';
@@ -56,7 +57,8 @@ export const wwwAuthenticate: Check = {
   async run(ctx) {
     const rs = (await rejected(ctx)).filter((r) => r.status === 401);
     if (rs.length === 0) return { status: 'skip', message: 'no 401 to inspect (see unauthorized.missing-key)' };
-    const bad = rs.filter((r) => !/^\s*bearer\b/i.test(r.header('www-authenticate') ?? ''));
+    // Every WWW-Authenticate line, every challenge in it: a Bearer challenge among others counts.
+    const bad = rs.filter((r) => !challengeSchemes(r.headers.filter(([n]) => n.toLowerCase() === 'www-authenticate').map(([, v]) => v)).includes('bearer'));
     return verdict(bad, rs.length, 'WWW-Authenticate: Bearer …', '401 responses challenge with Bearer');
   },
 };

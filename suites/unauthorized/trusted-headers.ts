@@ -48,10 +48,11 @@ export const trustedHeaders: Check = {
   level: 'MUST',
   category: 'unauthorized',
   title: 'Headers a client controls (X-Forwarded-For, Host, Origin, health-checker User-Agents, X-Internal, X-Remote-User, …) never replace the key',
-  modes: ['auth'],
+  // Fail-closed modes too: "no key configured, so trust local callers" is the same hole.
+  modes: ['auth', 'fail-closed'],
   explain: {
     why: 'Any header can be forged by any client; a server that skips auth for "local", "internal" or "health-check" requests is open to everyone who sends that header.',
-    typicalFault: 'if (req.headers["x-forwarded-for"] === "127.0.0.1" || host === "localhost") next(); or a bypass for probe User-Agents.',
+    typicalFault: 'if (req.headers["x-forwarded-for"] === "127.0.0.1" || host === "localhost") next(); a bypass for probe User-Agents; or, with no key configured, serving "local" callers instead of failing closed.',
     fix: 'Decide auth from the Authorization header and the exact public paths only.',
   },
   async run(ctx) {
