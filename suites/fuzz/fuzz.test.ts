@@ -165,15 +165,21 @@ describe('fuzz category against servers', () => {
     expect(notPassing(report).map((r) => `${r.id}: ${r.message}`)).toEqual([]);
   });
 
+  /**
+   * Fuzz-found faults a hand-written check was later written to catch as well (the fixture
+   * stays a fuzz demonstration: the fuzzer must still find it on its own).
+   */
+  const ALSO_HAND_WRITTEN: Record<string, string[]> = { 'percent-hint-500': ['header-parsing.odd-tokens'] };
+
   const lowerLimit = (f: Fixture): Fixture => (f.name === 'key-lockout' ? { ...f, create: (env, io) => f.create({ ...env, DEXTO_FIXTURE_LOCKOUT_AFTER: '600' }, io) } : f);
 
   it.each(FUZZ_FIXTURES.map((f) => [f.name, FUZZ_FINDINGS[f.name] ?? '?'] as const))(
-    '%s: the hand-written checks miss it; %s finds, shrinks and reports it',
+    '%s: the hand-written checks miss it (or only the ones written for it later); %s finds, shrinks and reports it',
     async (name, expected) => {
       const f = fixture(name);
       correctFailing ??= failing(fixture('correct-node-http'));
       const correct = await correctFailing;
-      expect((await failing(f)).filter((id) => !correct.includes(id))).toEqual([]);
+      expect((await failing(f)).filter((id) => !correct.includes(id))).toEqual(ALSO_HAND_WRITTEN[name] ?? []);
 
       // A generous time budget keeps the test deterministic on a busy machine.
       const report = await suite(lowerLimit(f), fuzzChecks, { seed: 1, fuzz: { runs: RUNS, timeMs: 60_000 } });
