@@ -164,6 +164,17 @@ describe('CORS', () => {
     expect((await app.request('/api/message', { method: 'OPTIONS' })).status).toBe(401);
     expect((await app.request('/api/message', { method: 'OPTIONS', headers: { Origin: 'https://app.example' } })).status).toBe(401);
   });
+
+  it('a cross-origin rejection carries the CORS headers (a browser can read the 401); a same-origin one needs none', async () => {
+    const { app } = harness();
+    const cross = await app.request('/api/sessions', { headers: { Origin: 'https://app.example' } });
+    expect(cross.status).toBe(401);
+    expect(cross.headers.get('access-control-allow-origin')).toBe('*');
+    const same = await app.request('/api/sessions');
+    expect(same.status).toBe(401);
+    expect(same.headers.get('access-control-allow-origin')).toBeNull();
+    expect(same.headers.get('www-authenticate')).toMatch(/^Bearer /);
+  });
 });
 
 describe('logging', () => {

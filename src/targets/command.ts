@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MODE_NAMES, type EnvNames, type ModeDef, type ModeName } from '../contract/modes.js';
+import { followFile, type Follower } from './follow-file.js';
 import { freePort } from './free-port.js';
 import { LogCapture } from './log-capture.js';
 import { track, stopTree } from './processes.js';
@@ -46,15 +50,20 @@ export class ProcessTarget implements Target {
     const port = await freePort();
     const env = { ...scrubbedEnv(process.env, this.envNames), PORT: String(port), HOST: '127.0.0.1', ...mode.env(key, this.envNames) };
     const logs = new LogCapture();
-    const child: ChildProcess = this.launch.shell
-      ? spawn(this.launch.file, { shell: true, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(this.launch.file, this.launch.args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = await captureOutput(logs);
+    let child: ChildProcess;
+    try {
+      child = this.launch.shell
+        ? spawn(this.launch.file, { shell: true, env, detached: true, stdio: ['ignore', output.fds[0], output.fds[1]] })
+        : spawn(this.launch.file, this.launch.args, { env, detached: true, stdio: ['ignore', output.fds[0], output.fds[1]] });
+    } catch (e) {
+      await output.close();
+      return { state: 'refused', reason: `the server could not be started: ${e instanceof Error ? e.message : String(e)}`, logs };
+    }
     track(child);
-    child.stdout?.on('data', (c: Buffer) => logs.write('stdout', c));
-    child.stderr?.on('data', (c: Buffer) => logs.write('stderr', c));
     let exit: string | undefined;
     child.once('exit', (code, signal) => {
-      logs.flush();
+      void output.pump().then(() => logs.flush());
       exit = signal ? `killed by ${signal}` : `exited with code ${code}`;
     });
     child.once('error', (e) => {
@@ -65,17 +74,53 @@ export class ProcessTarget implements Target {
     while (Date.now() < deadline) {
       if (exit !== undefined) {
         await stopTree(child);
+        await output.close();
         return { state: 'refused', reason: `the server ${exit} before answering GET /health`, logs };
       }
       if ((await probeHealth(baseUrl, 500)) !== undefined) {
         return {
           state: 'ready',
-          running: { baseUrl, logs, alive: () => exit === undefined, stop: () => stopTree(child) },
+          running: {
+            baseUrl,
+            logs,
+            alive: () => exit === undefined,
+            stop: async () => {
+              await stopTree(child);
+              await output.close();
+            },
+          },
         };
       }
       await new Promise((r) => setTimeout(r, 100));
     }
     await stopTree(child);
+    await output.close();
     return { state: 'refused', reason: `GET /health got no answer within ${this.startTimeoutMs} ms (the process was still running)`, logs };
   }
+}
+
+/**
+ * The child's standard output and error go to two files in a private temporary folder, followed
+ * into the capture by polling (see follow-file.ts): a pipe would wake this process for every line
+ * the server logs, in the path of every timed request. Files also never block or break the
+ * server when this process is slow or gone. The folder is removed on close().
+ */
+async function captureOutput(logs: LogCapture): Promise<{ fds: [number, number]; pump(): Promise<void>; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'dac-logs-'));
+  const handles = await Promise.all(['stdout', 'stderr'].map((name) => open(join(dir, `${name}.log`), 'a+', 0o600)));
+  const [out, err] = handles as [Awaited<ReturnType<typeof open>>, Awaited<ReturnType<typeof open>>];
+  const followers: Follower[] = [followFile(out, logs, 'stdout', 0), followFile(err, logs, 'stderr', 0)];
+  let closed: Promise<void> | undefined;
+  return {
+    fds: [out.fd, err.fd],
+    pump: async () => {
+      await Promise.all(followers.map((f) => f.pump()));
+    },
+    close: () =>
+      (closed ??= (async () => {
+        await Promise.all(followers.map((f) => f.stop()));
+        logs.flush();
+        await rm(dir, { recursive: true, force: true });
+      })()),
+  };
 }

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
-import { watch } from 'node:fs';
 import type { ModeDef, ModeName } from '../contract/modes.js';
+import { followFile } from './follow-file.js';
 import { LogCapture } from './log-capture.js';
 import { TargetError, type StartResult, type Target, type TargetInfo } from './types.js';
 
@@ -30,34 +30,12 @@ export function parseTargetUrl(text: string, allowPlainHttp: boolean): URL {
 }
 
 /** Follows a log file from the moment the run starts: only what is appended counts. */
-async function followFile(path: string, capture: LogCapture): Promise<() => void> {
+async function followLogFile(path: string, capture: LogCapture): Promise<() => Promise<void>> {
   const handle = await open(path, 'r').catch((e: Error) => {
     throw new TargetError(`--log-file ${path} cannot be read: ${e.message}`);
   });
-  let position = (await handle.stat()).size;
-  let reading = false;
-  const pump = async (): Promise<void> => {
-    if (reading) return;
-    reading = true;
-    try {
-      for (;;) {
-        const buffer = Buffer.alloc(64 * 1024);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        capture.write('file', buffer.subarray(0, bytesRead));
-      }
-    } finally {
-      reading = false;
-    }
-  };
-  const watcher = watch(path, () => void pump());
-  const timer = setInterval(() => void pump(), 100);
-  return () => {
-    watcher.close();
-    clearInterval(timer);
-    void pump().finally(() => handle.close());
-  };
+  const follower = followFile(handle, capture, 'file', (await handle.stat()).size);
+  return () => follower.stop();
 }
 
 /** A server that is already running, in one mode. */
@@ -88,7 +66,7 @@ export class UrlTarget implements Target {
 
   async start(_mode: ModeDef): Promise<StartResult> {
     const logs = this.logFile ? new LogCapture() : undefined;
-    const stopFollowing = this.logFile && logs ? await followFile(this.logFile, logs) : undefined;
+    const stopFollowing = this.logFile && logs ? await followLogFile(this.logFile, logs) : undefined;
     const base = this.url.href.replace(/\/$/, '');
     return {
       state: 'ready',

