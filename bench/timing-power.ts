@@ -206,8 +206,8 @@ const elapsedMin = (Date.now() - started) / 60_000;
 
 function table(transport: Job['transport']): string[] {
   const rows = [
-    '| target | total leak (ns) | runs | leak reported | no leak above U | inconclusive | median estimate (ns) | median SE (ns) | median U (ns) | median detection floor (ns) | median time (s) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | total leak (ns) | runs | leak reported | no leak above U | both checks pass | inconclusive | median estimate (ns) | median SE (ns) | median U (ns) | median detection floor (ns) | median time (s) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const groups: Array<[string, number, Outcome[]]> = [];
   for (const leakNs of leaks) groups.push([`early-exit fixture`, leakNs, results.filter((o) => o.transport === transport && o.server === 'early-exit' && o.leakNs === leakNs)]);
@@ -220,10 +220,11 @@ function table(transport: Job['transport']): string[] {
     const leaksSeen = os_.filter((o) => o.prefix === 'leak' || (label !== 'early-exit fixture' && o.length === 'leak')).length;
     const clear = os_.filter((o) => o.prefix === 'no-leak').length;
     const inconclusive = os_.filter((o) => o.prefix === 'inconclusive').length;
+    const bothPass = os_.filter((o) => o.prefix === 'no-leak' && o.length === 'no-leak').length;
     const leakCell =
       label === 'early-exit fixture' ? `${leaksSeen} (power ${pct(leaksSeen, n)})` : label === 'sliced === fixture' ? `${leaksSeen} (${pct(leaksSeen, n)}; a real leak)` : `${leaksSeen} (false positives ${pct(leaksSeen, n)})`;
     rows.push(
-      `| ${label} | ${label === 'early-exit fixture' ? leakNs : label === 'reference server' ? '0 (SHA-256 + timingSafeEqual)' : label === 'sliced === fixture' ? '≈ 25 in-process, 90–100 loopback (=== on a sliced token)' : '≈ 2–6 (=== on flat strings)'} | ${n} | ${leakCell} | ${clear} | ${inconclusive} | ` +
+      `| ${label} | ${label === 'early-exit fixture' ? leakNs : label === 'reference server' ? '0 (SHA-256 + timingSafeEqual)' : label === 'sliced === fixture' ? '≈ 25 in-process, 90–100 loopback (=== on a sliced token)' : '≈ 2–6 (=== on flat strings)'} | ${n} | ${leakCell} | ${clear} | ${bothPass} | ${inconclusive} | ` +
         `${r0(median(os_.map((o) => o.diffNs)))} | ${r0(median(os_.map((o) => o.seNs)))} | ${r0(median(os_.map((o) => o.upperNs)))} | ${r0(median(os_.map((o) => o.floorNs)))} | ${(median(os_.map((o) => o.durationMs)) / 1000).toFixed(1)} |`,
     );
   }
@@ -243,7 +244,9 @@ control, staged sampling that stops at a verdict), with θ = ${thresholdNs} ns a
 ${timeMs / 1000} s over loopback (${inProcessMs / 1000} s in-process, the in-process share). "Total leak" is
 the extra server time for a key right in all but its last character over one wrong from its first
 (early-exit fixture: ${'`'}TIMING_DELAY_NS_PER_CHAR${'`'} = leak / ${KEY_BODY - 1}, the characters a 44-character base64 key's last class has right). "Leak reported" counts runs that
-failed timing.prefix-leak (for the reference and \`===\` rows: either timing check). The sliced \`===\` row is
+failed timing.prefix-leak (for the reference and \`===\` rows: either timing check); "no leak above U" and
+"inconclusive" are the prefix question's outcomes; "both checks pass" counts runs where timing.prefix-leak and
+timing.length-leak both passed. The sliced \`===\` row is
 Dexto's published compare (\`===\` on a token cut out of the header): it leaks for real, near θ, so a
 report there is a true finding and "no leak above U" would be a miss. U is the
 run's "no leak above U ns" bound (|estimate| + ${DECISION.zInterval} SE); the detection floor is

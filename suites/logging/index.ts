@@ -4,7 +4,8 @@ import { missingKeyStartup } from './missing-key-startup.js';
 import { noPresentedCredentials } from './no-credentials.js';
 import { noForgery } from './no-forgery.js';
 import { noKeyInLogs, noKeyLifecycle } from './no-key.js';
+import { rejectionEnds } from './rejection-ends.js';
 import { rejectionRecord } from './rejection-record.js';
 
 /** The `logging` category. */
-export const loggingChecks: Check[] = [rejectionRecord, acceptedQuiet, noPresentedCredentials, noForgery, missingKeyStartup, noKeyLifecycle, noKeyInLogs];
+export const loggingChecks: Check[] = [rejectionRecord, rejectionEnds, acceptedQuiet, noPresentedCredentials, noForgery, missingKeyStartup, noKeyLifecycle, noKeyInLogs];

@@ -61,6 +61,11 @@ const CASES: Case[] = [
   },
   { fixture: 'decoded-path-text-log', fails: { 'logging.no-forgery': AUTH }, reason: { 'logging.no-forgery': /%0a \(LF\): the text after the control characters started a new line/ } },
   { fixture: 'success-at-warn', fails: { 'logging.accepted-quiet': AUTH }, reason: { 'logging.accepted-quiet': /produced warning-level records/ } },
+  {
+    fixture: 'forgot-return',
+    fails: { 'logging.rejection-ends-request': AUTH },
+    reason: { 'logging.rejection-ends-request': /"headers already sent"-style error\(s\): a route handler ran on/ },
+  },
   { fixture: 'silent-missing-key', silent: true, fails: { 'logging.missing-key-startup': FAIL_CLOSED }, reason: { 'logging.missing-key-startup': /names the missing API key/ } },
 ];
 
