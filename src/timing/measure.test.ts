@@ -83,6 +83,33 @@ describe('the staged measurement (simulated loopback noise)', () => {
     expect(m.tests.prefix.verdict).not.toBe('leak');
   });
 
+  it('keys of the wrong length go out only in chunks where the three lengths are equally frequent', async () => {
+    const sim = new SimulatedTransport({ seed: 21, noise: 0.05 });
+    const blocks: number[][] = [];
+    const recorder = {
+      runBlock: (requests: readonly Buffer[], order: ArrayLike<number>, times: Float64Array, statuses: Uint16Array) => {
+        blocks.push(Array.from(order));
+        return sim.runBlock(requests, order, times, statuses);
+      },
+    };
+    await measure(recorder, REQUESTS, new Random(21), { thresholdNs: 100, timeMs: 600_000, maxRequests: 40_000, warmupPairs: 100 });
+    const wrongLength = new Set<number>([CLASS_INDEX.length, CLASS_INDEX.short]);
+    const mixed = blocks.filter((b) => b.some((c) => wrongLength.has(c)));
+    expect(mixed.length).toBeGreaterThan(0);
+    for (const b of mixed) {
+      const count = (c: number): number => b.filter((x) => x === c).length;
+      // only first, length and short; each about a third (pairs of three kinds in equal numbers)
+      expect(b.every((c) => c === CLASS_INDEX.first || wrongLength.has(c))).toBe(true);
+      for (const c of [CLASS_INDEX.first, CLASS_INDEX.length, CLASS_INDEX.short]) expect(Math.abs(count(c) - b.length / 3)).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('a cost that grows with the presented length is not a length leak (n+1 slower, n-1 faster by the same)', async () => {
+    const m = await simulate({ extraNs: extra({ length: 3_000, short: -3_000 }), seed: 20, noise: 0.05 });
+    expect(m.tests.length.verdict).toBe('no-leak');
+    expect(Math.abs(m.tests.length.estimate.diffNs)).toBeLessThan(100);
+  });
+
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('no leak is never reported as a leak, even with a position effect (seed %d)', async (seed) => {
     const m = await simulate({ seed, positionNs: seed % 2 === 0 ? 900 : 0 }, 40_000);
     expect(m.tests.prefix.verdict).not.toBe('leak');
@@ -119,7 +146,7 @@ describe('the staged measurement (simulated loopback noise)', () => {
     const m = await simulate({ seed: 18, noise: 0.05, extraNs: extra({ last: 2_000 }), status: (_n, cls) => (cls === CLASS_INDEX.length ? 400 : 401) });
     expect(m.tests.prefix.verdict).toBe('leak');
     expect(m.tests.length.verdict).toBe('inconclusive');
-    expect(m.tests.length.reason).toMatch(/one character too long got 400 .* right length 401/);
+    expect(m.tests.length.reason).toMatch(/wrong length \(one character longer or shorter\) got 400 .* right length 401/);
     expect(m.status).toBe(401);
     expect(m.lengthStatus).toBe(400);
   });
@@ -144,8 +171,9 @@ describe('the staged measurement (simulated loopback noise)', () => {
 
   it('the sample budget bounds the run; heavy noise ends inconclusive', async () => {
     const m = await simulate({ seed: 16, noise: 20, extraNs: extra({ last: 300 }) }, 12_000);
-    expect(m.requests).toBeLessThanOrEqual(12_000);
+    // A candidate's confirming batch may run past the budget by half of it, no further.
+    expect(m.requests).toBeLessThanOrEqual(18_000);
     expect(m.tests.prefix.verdict).toBe('inconclusive');
-    expect(m.tests.prefix.reason).toMatch(/too much noise/);
+    expect(m.tests.prefix.reason).toMatch(/too much noise|did not reproduce in a fresh batch/);
   });
 });

@@ -1,7 +1,7 @@
 import type { BlockResult } from '../http/keepalive-sender.js';
 import type { Random } from '../util/random.js';
 import { CLASS_INDEX, CLASS_NAMES, PAIR_CLASSES, pairBlock, type PairKind } from './schedule.js';
-import { confirms, controlHolds, judge, MAX_TIE_SHARE, quantileSorted, sortedCopy, stratifiedShift, type Judgement, type ShiftEstimate } from './stats.js';
+import { averageShift, confirms, controlHolds, judge, MAX_TIE_SHARE, quantileSorted, sortedCopy, stratifiedShift, type Judgement, type ShiftEstimate } from './stats.js';
 
 /** Sends a block of prepared requests and times each one (KeepAliveSender does this). */
 export interface TimingTransport {
@@ -65,7 +65,7 @@ export interface Measurement {
   medianRttUs: number;
   /** The status the keys of the right length got (0 when they differed). */
   status: number;
-  /** The status keys one character too long got, when it differs from `status` (else absent). */
+  /** The status keys of the wrong length (one longer or shorter) got, when it differs from `status` (else absent). */
   lengthStatus?: number;
   stopReason: string;
 }
@@ -78,20 +78,44 @@ interface TestState {
   candidate?: ShiftEstimate;
   fresh?: ShiftEstimate;
   unconfirmed: number;
-  /** Index into the kind's differences where the confirming batch begins. */
-  freshFrom: number;
+  /** Per pair kind: index into its differences where the confirming batch begins. */
+  freshFrom: Partial<Record<PairKind, number>>;
 }
 
-const KIND_OF: Record<TestName, PairKind> = { prefix: 'prefix', length: 'length' };
+/**
+ * The pair kinds each question rests on. The length question averages one character too long
+ * and one too short against the right length, so a cost that grows with the presented length
+ * cancels and only a difference the right length makes remains.
+ */
+const KINDS_OF: Record<TestName, readonly PairKind[]> = { prefix: ['prefix'], length: ['length', 'short'] };
 /**
  * Share of the pairs per contrast while every test is open. The key-prefix question gets the
  * largest share (an early-exit compare is the fault the category exists for; its leak is spread
  * over the whole key, so it needs the finest resolution); the length question, whose typical
- * leak is a whole skipped compare, gets half as much; the A/A control only has to notice a
- * broken measurement, and the middle class only draws the leak's profile. A test that has
- * decided hands its share to those still open.
+ * leak is a whole skipped compare, gets half as much (its two contrasts; the span pairs only
+ * balance the lengths, see GROUPS); the A/A control only has to notice a broken measurement, and
+ * the middle class only draws the leak's profile. A test that has decided hands its share to
+ * those still open.
  */
-const WEIGHTS: Record<PairKind, number> = { prefix: 6, length: 3, control: 1.5, middle: 0.5 };
+const WEIGHTS: Record<PairKind, number> = { prefix: 6, length: 1, short: 1, span: 1, control: 1.5, middle: 0.5 };
+
+/**
+ * Requests go out in chunks of one group at a time. The groups differ in the key lengths they
+ * send: the first only keys of the key's length, the second the three lengths (n − 1, n, n + 1)
+ * equally often (the `span` pairs, short against long, are there for that balance). A mix in
+ * which one length dominates trains the CPU's branch predictors on it, and every other length
+ * then pays for the mispredicted loop exits: measured in-process on the reference server, keys of
+ * the wrong length took 50–90 ns longer in a mix with 86 % right-length keys and 0–25 ns in a
+ * balanced one, and a server that never reads the header still showed 15–20 ns. So the length
+ * question is only asked inside balanced chunks, each after a few settling pairs.
+ */
+const GROUPS: ReadonlyArray<{ kinds: readonly PairKind[]; settles: boolean }> = [
+  { kinds: ['prefix', 'control', 'middle'], settles: false },
+  { kinds: ['length', 'short', 'span'], settles: true },
+];
+/** Pairs per chunk, and pairs sent but not analysed at the start of a length chunk after a switch. */
+const CHUNK_PAIRS = 500;
+const SETTLE_PAIRS = 50;
 const REJECTIONS = new Set([400, 401, 403]);
 
 const fmt = (ns: number): string => (Number.isFinite(ns) ? `${ns >= 0 ? '+' : ''}${Math.round(ns)}` : '?');
@@ -107,14 +131,19 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   const hardDeadline = started + options.timeMs * (1 + (options.confirmOverrun ?? 0.5));
   const firstStage = options.firstStagePairs ?? 4_000;
   const theta = options.thresholdNs;
-  const diffs: Record<PairKind, number[]> = { prefix: [], length: [], control: [], middle: [] };
+  const diffs: Record<PairKind, number[]> = { prefix: [], length: [], short: [], span: [], control: [], middle: [] };
   /** Per pair: first + second round trip (independent of the order; the stratifier). */
-  const sums: Record<PairKind, number[]> = { prefix: [], length: [], control: [], middle: [] };
+  const sums: Record<PairKind, number[]> = { prefix: [], length: [], short: [], span: [], control: [], middle: [] };
   const shift = (kind: PairKind, from = 0): ShiftEstimate => stratifiedShift(diffs[kind].slice(from), sums[kind].slice(from));
+  /** A question's estimate, from the given start per kind (a fresh batch) or over all pairs. */
+  const estimateOf = (t: TestName, from: Partial<Record<PairKind, number>> = {}): ShiftEstimate => {
+    const [a, b] = KINDS_OF[t].map((k) => shift(k, from[k] ?? 0));
+    return b === undefined ? (a as ShiftEstimate) : averageShift(a as ShiftEstimate, b);
+  };
   const rtts: number[] = [];
   const tests: Record<TestName, TestState> = {
-    prefix: { state: 'running', reason: '', unconfirmed: 0, freshFrom: 0 },
-    length: { state: 'running', reason: '', unconfirmed: 0, freshFrom: 0 },
+    prefix: { state: 'running', reason: '', unconfirmed: 0, freshFrom: {} },
+    length: { state: 'running', reason: '', unconfirmed: 0, freshFrom: {} },
   };
   let sent = 0;
   let lost = 0;
@@ -122,21 +151,21 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   /** Status per class (CLASS_NAMES order), -1 until seen; each class must keep its own. */
   const classStatus = CLASS_NAMES.map(() => -1);
   const FIRST = CLASS_INDEX.first;
-  const LENGTH = CLASS_INDEX.length;
+  const WRONG_LENGTHS = [CLASS_INDEX.length, CLASS_INDEX.short];
   let stopReason = '';
 
-  /** The status of keys one character too long, when it is not that of the right length. */
+  /** The status of keys of the wrong length, when it is not that of the right length. */
   const lengthStatus = (): number | undefined => {
-    const l = classStatus[LENGTH] as number;
     const f = classStatus[FIRST] as number;
-    return l !== -1 && f !== -1 && l !== f ? l : undefined;
+    if (f === -1) return undefined;
+    return WRONG_LENGTHS.map((c) => classStatus[c] as number).find((l) => l !== -1 && l !== f);
   };
   /** A key of the wrong length answered differently: the status shows the length; no timing to compare. */
   const settleLengthByStatus = (): void => {
     const l = lengthStatus();
     if (l === undefined || !(tests.length.state === 'running' || tests.length.state === 'confirming')) return;
     tests.length.state = 'inconclusive';
-    tests.length.reason = `keys one character too long got ${l} and keys of the right length ${classStatus[FIRST]}: the status itself shows whether the length is right, so the two are not timed against each other`;
+    tests.length.reason = `keys of the wrong length (one character longer or shorter) got ${l} and keys of the right length ${classStatus[FIRST]}: the status itself shows whether the length is right, so the two are not timed against each other`;
   };
 
   const open = (): TestName[] => TEST_NAMES.filter((t) => tests[t].state === 'running' || tests[t].state === 'confirming');
@@ -148,10 +177,11 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   };
 
   /**
-   * Sends one block of `pairs` pairs (fewer when the request limit is near). Returns how many
-   * pairs went out; sets `stopReason` when sampling must stop (error, status change).
+   * Sends one chunk of `pairs` pairs of one group (fewer when the request limit is near); the
+   * first `settle` pairs are sent but not analysed. Returns how many pairs went out; sets
+   * `stopReason` when sampling must stop (error, status change).
    */
-  const runPairs = async (pairs: number, weights: Partial<Record<PairKind, number>>, timeLimit: number, requestLimit: number, analyse: boolean): Promise<number> => {
+  const runChunk = async (pairs: number, weights: Partial<Record<PairKind, number>>, timeLimit: number, requestLimit: number, analyse: boolean, settle: number): Promise<number> => {
     const count = Math.min(pairs, Math.floor((requestLimit - sent) / 2));
     if (count <= 0) return 0;
     const block = pairBlock(count, weights, rng);
@@ -177,7 +207,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
           return complete;
         }
       }
-      if (!analyse) continue;
+      if (!analyse || i < settle) continue;
       const kind = block.kinds[i] as PairKind;
       // other − baseline; the baseline went second when the pair was swapped
       diffs[kind].push(block.swapped[i] ? a - b : b - a);
@@ -185,7 +215,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       rtts.push(a, b);
     }
     const odd = classStatus.find((s) => s !== -1 && !REJECTIONS.has(s));
-    const sameLength = classStatus.filter((s, c) => s !== -1 && c !== LENGTH);
+    const sameLength = classStatus.filter((s, c) => s !== -1 && !WRONG_LENGTHS.includes(c));
     if (odd !== undefined) {
       stopReason = `wrong keys got ${odd}, not a rejection (400/401/403): the timing of a rejection cannot be measured`;
     } else if (sameLength.some((s) => s !== sameLength[0])) {
@@ -196,6 +226,34 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       stopReason = `${lost} pairs were lost to closed connections or timeouts`;
     }
     return complete;
+  };
+
+  /** The group of the chunk sent last (a switch of group lets the next length chunk settle first). */
+  let lastGroup = -1;
+  /**
+   * Sends `pairs` pairs in the given proportions, as alternating chunks of one group each (see
+   * GROUPS). Returns how many pairs went out.
+   */
+  const runPairs = async (pairs: number, weights: Partial<Record<PairKind, number>>, timeLimit: number, requestLimit: number, analyse: boolean): Promise<number> => {
+    const groups = GROUPS.map((g) => Object.fromEntries(g.kinds.filter((k) => (weights[k] ?? 0) > 0).map((k) => [k, weights[k] as number])) as Partial<Record<PairKind, number>>);
+    const share = groups.map((g) => Object.values(g).reduce((x, y) => x + (y ?? 0), 0));
+    const total = share.reduce((x, y) => x + y, 0);
+    const remaining = share.map((w) => (total > 0 ? Math.round((pairs * w) / total) : 0));
+    let done = 0;
+    while (remaining.some((r) => r > 0)) {
+      for (let g = 0; g < groups.length; g += 1) {
+        const left = remaining[g] as number;
+        if (left <= 0) continue;
+        const size = Math.min(CHUNK_PAIRS, left);
+        remaining[g] = left - size;
+        const settle = GROUPS[g]?.settles && lastGroup !== g ? SETTLE_PAIRS : 0;
+        lastGroup = g;
+        const sentPairs = await runChunk(size + settle, groups[g] as Partial<Record<PairKind, number>>, timeLimit, requestLimit, analyse, settle);
+        done += Math.max(sentPairs - settle, 0);
+        if (stopReason !== '' || sentPairs < size + settle || performance.now() >= timeLimit) return done;
+      }
+    }
+    return done;
   };
 
   // Warm-up: every class, so that both ends have compiled and cached the same paths.
@@ -223,8 +281,10 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       break;
     }
     const weights: Partial<Record<PairKind, number>> = { control: WEIGHTS.control };
-    for (const t of open()) weights[KIND_OF[t]] = WEIGHTS[KIND_OF[t]];
+    for (const t of open()) for (const k of KINDS_OF[t]) weights[k] = WEIGHTS[k];
     if (tests.prefix.state === 'running') weights.middle = WEIGHTS.middle;
+    // The span pairs (short against long) only balance the lengths in the length chunks.
+    if (open().includes('length')) weights.span = WEIGHTS.span;
     const size = running ? Math.max(firstStage, cumulative) : Math.max(Math.ceil(firstStage / 2), Math.ceil(cumulative / 2));
     const done = await runPairs(size, weights, timeLimit, requestLimit, true);
     settleLengthByStatus();
@@ -234,11 +294,10 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
     const holds = controlHolds(control);
     for (const t of open()) {
       const st = tests[t];
-      const kindDiffs = diffs[KIND_OF[t]];
-      const estimate = shift(KIND_OF[t]);
+      const estimate = estimateOf(t);
       const j = judge(estimate, theta);
       if (st.state === 'confirming' && st.candidate) {
-        st.fresh = shift(KIND_OF[t], st.freshFrom);
+        st.fresh = estimateOf(t, st.freshFrom);
         if (holds && j.standing === 'leak-candidate' && confirms(st.candidate, st.fresh, theta)) {
           st.state = 'leak';
           st.reason = 'the difference exceeded θ by a wide margin, and a fresh batch reproduced it';
@@ -252,14 +311,14 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
       if (j.standing === 'leak-candidate') {
         st.state = 'confirming';
         st.candidate = estimate;
-        st.freshFrom = kindDiffs.length;
+        st.freshFrom = Object.fromEntries(KINDS_OF[t].map((k) => [k, diffs[k].length]));
       } else if (j.standing === 'below-threshold') {
         st.state = 'no-leak';
         st.reason = `the confidence interval excludes every difference of θ = ${theta} ns or more`;
       }
     }
     options.progress?.(
-      `stage ${stages}: ${sent} requests; prefix ${fmt(shift('prefix').diffNs)} ns, length ${fmt(shift('length').diffNs)} ns, A/A ${fmt(control.diffNs)} ns`,
+      `stage ${stages}: ${sent} requests; prefix ${fmt(estimateOf('prefix').diffNs)} ns, length ${fmt(estimateOf('length').diffNs)} ns, A/A ${fmt(control.diffNs)} ns`,
     );
     if (stopReason !== '') {
       stopAll(stopReason);
@@ -279,7 +338,7 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
 
   const result = (t: TestName): TestResult => {
     const st = tests[t];
-    const estimate = shift(KIND_OF[t]);
+    const estimate = estimateOf(t);
     const judgement = judge(estimate, theta);
     let verdict: Verdict;
     let reason = st.reason;

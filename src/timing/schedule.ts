@@ -6,27 +6,31 @@ import type { Random } from '../util/random.js';
  * Every class is a wrong key. `first` and `control` are wrong from the first character;
  * `last` is right in all but its last character (before any base64 `=` padding); `middle` is
  * right in its first half; all four have the key's exact length, so only the content differs.
- * `length` has one character more than the key. Every request is padded to the same number of
+ * `length` has one character more than the key and `short` one less (both wrong from the first
+ * character): the pair of them against `first` tells a length-match leak from a cost that merely
+ * grows with the presented length. Every request is padded to the same number of
  * bytes, so the harness does exactly the same work for each.
  */
-export const CLASS_NAMES = ['first', 'control', 'last', 'middle', 'length'] as const;
+export const CLASS_NAMES = ['first', 'control', 'last', 'middle', 'length', 'short'] as const;
 export type ClassName = (typeof CLASS_NAMES)[number];
 
 /** Index of a class in CLASS_NAMES (the request table's order). */
-export const CLASS_INDEX: Record<ClassName, number> = { first: 0, control: 1, last: 2, middle: 3, length: 4 };
+export const CLASS_INDEX: Record<ClassName, number> = { first: 0, control: 1, last: 2, middle: 3, length: 4, short: 5 };
 
 /** A contrast measured with pairs: (baseline, other). */
-export type PairKind = 'prefix' | 'middle' | 'length' | 'control';
+export type PairKind = 'prefix' | 'middle' | 'length' | 'short' | 'span' | 'control';
 
 /** The two classes of each pair kind; the difference is other − baseline. */
 export const PAIR_CLASSES: Record<PairKind, readonly [ClassName, ClassName]> = {
   prefix: ['first', 'last'],
   middle: ['first', 'middle'],
   length: ['first', 'length'],
+  short: ['first', 'short'],
+  span: ['short', 'length'],
   control: ['first', 'control'],
 };
 
-export const PAIR_KINDS: readonly PairKind[] = ['prefix', 'middle', 'length', 'control'];
+export const PAIR_KINDS: readonly PairKind[] = ['prefix', 'middle', 'length', 'short', 'span', 'control'];
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -74,6 +78,7 @@ export function classKeys(key: string, rng: Random): string[] {
     last: wrongKey(key, body - 1, n, rng),
     middle: wrongKey(key, Math.floor(body / 2), n, rng),
     length: wrongKey(key, 0, n + 1, rng),
+    short: wrongKey(key, 0, Math.max(n - 1, 1), rng),
   };
   if (keys.control === keys.first) keys.control = wrongKey(key, 0, n, rng);
   return CLASS_NAMES.map((c) => keys[c]);

@@ -124,6 +124,25 @@ export function stratifiedShift(diffs: ArrayLike<number>, sums: ArrayLike<number
   return { n, diffNs, seNs, interval: (z) => [diffNs - z * seNs, diffNs + z * seNs], tieShare: pairedShift(diffs).tieShare };
 }
 
+/**
+ * The mean of two independent estimates, (a + b) / 2, with SE √(SEa² + SEb²) / 2 and a normal
+ * interval. The length question uses it: (t(n+1) − t(n) + t(n−1) − t(n)) / 2 is zero for any cost
+ * that grows steadily with the presented length, and the full skipped work for a server that
+ * treats the right length differently.
+ */
+export function averageShift(a: ShiftEstimate, b: ShiftEstimate): ShiftEstimate {
+  const diffNs = (a.diffNs + b.diffNs) / 2;
+  const seNs = Math.sqrt(a.seNs * a.seNs + b.seNs * b.seNs) / 2;
+  const finite = Number.isFinite(seNs);
+  return {
+    n: a.n + b.n,
+    diffNs,
+    seNs,
+    interval: (z) => (finite ? [diffNs - z * seNs, diffNs + z * seNs] : [-Infinity, Infinity]),
+    tieShare: Math.max(a.tieShare, b.tieShare),
+  };
+}
+
 /** An estimate with a normal interval (for simulations and tests). */
 export function normalShift(n: number, diffNs: number, seNs: number): ShiftEstimate {
   return { n, diffNs, seNs, interval: (z) => [diffNs - z * seNs, diffNs + z * seNs], tieShare: 0 };

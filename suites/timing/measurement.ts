@@ -103,7 +103,7 @@ function numbersOf(m: Measurement, test: TestName, prefix: string): Record<strin
 /** What the classes of a test are, in words (for messages). */
 const WHAT: Record<TestName, { other: string; base: string }> = {
   prefix: { other: 'a key right in all but its last character', base: 'a key wrong from the first character' },
-  length: { other: 'a key one character too long', base: 'a key of the right length' },
+  length: { other: 'keys of the wrong length (the mean of one character longer and one shorter)', base: 'a key of the right length' },
 };
 
 function summary(t: TestResult, thresholdNs: number): string {
@@ -124,7 +124,10 @@ export function timingOutcome(test: TestName, ms: TimingMeasurements): Outcome {
   const parts: Array<[string, Measurement]> = [['loopback', ms.socket], ...(ms.inProcess ? [['in-process', ms.inProcess] as [string, Measurement]] : [])];
   const numbers: Evidence['numbers'] = { thresholdNs: theta, timeBudgetMs: ms.config.timeMs, sampleBudget: ms.config.maxRequests, keepAwake: ms.config.keepAwake };
   for (const [label, m] of parts) Object.assign(numbers, numbersOf(m, test, label === 'loopback' ? '' : 'inProcess.'));
-  const evidence: Evidence = { numbers, note: `difference = median over pairs of (time of ${WHAT[test].other}) − (time of ${WHAT[test].base}); sign-test interval at z = ${DECISION.zInterval} (${CI}); SE = normal-equivalent standard error` };
+  const evidence: Evidence = {
+    numbers,
+    note: `difference = (time of ${WHAT[test].other}) − (time of ${WHAT[test].base}): stratified median over randomly ordered pairs (four groups by the pair's total round trip, each median with its sign-test SE, inverse-variance weights); interval = difference ± ${DECISION.zInterval} SE (${CI})`,
+  };
   const line = ([label, m]: [string, Measurement]): string => `${label}: ${m.tests[test].verdict}, ${summary(m.tests[test], theta)}`;
   const leak = parts.find(([, m]) => m.tests[test].verdict === 'leak');
   if (leak) {
