@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import yargs from 'yargs';
 import { MODE_NAMES, type ModeName } from './contract/modes.js';
 import { parseRouteArg, type RouteSpec } from './contract/routes.js';
-import { makeTarget, type TargetSpec } from './engine/api.js';
+import { makeTarget, withKeyVar, type TargetSpec } from './engine/api.js';
 import { defaultOptions, type RunOptions } from './engine/options.js';
 import { runSuite } from './engine/run.js';
 import { selectChecks, UsageError } from './engine/select.js';
@@ -46,7 +46,7 @@ function parser(args: string[], fromConfig: Record<string, unknown> = {}) {
     .usage('$0 [options]\n$0 serve-reference\n\nRuns the Dexto API-key auth conformance suite (default target: the built-in reference server, every mode).')
     .option('target', { type: 'string', describe: 'URL of a running server (one mode); key from --api-key-env' })
     .option('target-cmd', { type: 'string', describe: 'shell command that starts your server; run once per mode with PORT, HOST and the mode variables' })
-    .option('api-key-env', { type: 'string', default: 'DEXTO_SERVER_API_KEY', describe: 'environment variable holding the key of a --target server' })
+    .option('api-key-env', { type: 'string', describe: 'environment variable holding the key of a --target server (default: the key variable of --env-name, else DEXTO_SERVER_API_KEY)' })
     .option('mode', { type: 'string', choices: [...MODE_NAMES], describe: 'mode a --target server runs in (default: detected)' })
     .option('modes', { type: 'string', describe: `comma-separated modes to run (${MODE_NAMES.join(', ')})` })
     .option('only', { type: 'string', array: true, describe: 'categories or check-id prefixes to run' })
@@ -130,11 +130,12 @@ export async function main(args: string[], io: Io = defaultIo()): Promise<number
     if (argv.explain !== undefined) return explain(argv.explain, io);
     if (argv['print-config']) return printConfig(argv, loaded, io);
     const options = { ...toOptions(argv, io), ...configRunOptions(loaded.config, argv) };
-    const spec = toTarget(argv, io);
+    const spec = toTarget(argv, io, options.envNames.apiKey);
     const checks = selectChecks(ALL_CHECKS, options.only, options.skip);
     const baseline = readBaseline(argv, cwd);
-    const { target, key } = await makeTarget(spec, options);
-    const report = await runSuite(target, checks, options, key);
+    const runOptions = withKeyVar(options, spec);
+    const { target, key } = await makeTarget(spec, runOptions);
+    const report = await runSuite(target, checks, runOptions, key);
     return writeReports(report, argv, io, { loaded, baseline, cwd });
   } catch (error) {
     if (error instanceof UsageError || error instanceof TargetError) {
@@ -200,12 +201,12 @@ function toOptions(argv: Argv, io: Io): RunOptions {
   });
 }
 
-function toTarget(argv: Argv, io: Io): TargetSpec {
+function toTarget(argv: Argv, io: Io, keyVariable: string): TargetSpec {
   if (argv['target-cmd'] !== undefined) return { kind: 'command', command: argv['target-cmd'] };
   if (argv.target !== undefined) {
-    const name = argv['api-key-env'];
+    const name = argv['api-key-env'] ?? keyVariable;
     const apiKey = io.env[name];
-    return { kind: 'url', url: argv.target, apiKey: apiKey === '' ? undefined : apiKey, ...(argv.mode ? { mode: argv.mode as ModeName } : {}) };
+    return { kind: 'url', url: argv.target, apiKey: apiKey === '' ? undefined : apiKey, keyEnv: name, ...(argv.mode ? { mode: argv.mode as ModeName } : {}) };
   }
   if (argv.mode) throw new UsageError('--mode applies to --target only (other targets run every mode; use --modes)');
   return { kind: 'reference' };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFixtureListener } from '../fixtures/servers/base.js';
+import { fixture as prefixCompare } from '../fixtures/servers/prefix-compare.js';
 import { generateKey } from '../src/engine/run.js';
 import { cli, fixtureCmd, listen } from './helpers.js';
 
@@ -49,6 +50,20 @@ describe('CLI: bad input gets a one-line cause and exit code 2', () => {
       const r = await cli(['--target', server.url, '--mode', 'production'], { ...process.env, DEXTO_SERVER_API_KEY: generateKey() });
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/positive control failed/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a URL target reads its key from the variable --env-name names, and the curl lines read that one too', async () => {
+    const key = generateKey();
+    const server = await listen(prefixCompare.create({ NODE_ENV: 'production', DEXTO_SERVER_API_KEY: key }, { log: () => undefined }));
+    try {
+      const r = await cli(['--target', server.url, '--mode', 'production', '--only', 'header-parsing', '--env-name', 'apiKey=MY_API_KEY'], { PATH: process.env.PATH, MY_API_KEY: key });
+      expect(r.code, r.err).toBe(1);
+      expect(r.out).toMatch(/reproduce: curl .*\$\{?MY_API_KEY/);
+      expect(r.out).not.toContain('DEXTO_SERVER_API_KEY');
+      expect(r.out).not.toContain(key);
     } finally {
       await server.close();
     }

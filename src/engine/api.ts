@@ -15,7 +15,7 @@ import type { Check, Report } from './types.js';
 export type TargetSpec =
   | { kind: 'reference' }
   | { kind: 'command'; command: string }
-  | { kind: 'url'; url: string; apiKey: string | undefined; mode?: ModeName }
+  | { kind: 'url'; url: string; apiKey: string | undefined; mode?: ModeName; /** The variable the key came from (for reproduction lines). */ keyEnv?: string }
   | { kind: 'handler'; factory: HandlerFactory; label?: string };
 
 /** `run()`'s input: a target and any options (the rest take their defaults). */
@@ -62,8 +62,13 @@ export async function makeTarget(spec: TargetSpec, options: RunOptions): Promise
  */
 export async function run(config: RunConfig = {}): Promise<Report> {
   const { target: spec = { kind: 'reference' }, checks, ...rest } = config;
-  const options = defaultOptions(rest);
+  const options = withKeyVar(defaultOptions(rest), spec);
   const selected = selectChecks(checks ?? ALL_CHECKS, options.only, options.skip);
   const { target, key } = await makeTarget(spec, options);
   return runSuite(target, selected, options, key);
+}
+
+/** A URL target's key came from a variable of the caller's choosing; curl lines read that one. */
+export function withKeyVar(options: RunOptions, spec: TargetSpec): RunOptions {
+  return spec.kind === 'url' && spec.keyEnv !== undefined && options.keyVar === undefined ? { ...options, keyVar: spec.keyEnv } : options;
 }

@@ -19,6 +19,11 @@ export interface RunOptions {
   /** Replaces route discovery (non-Dexto servers). */
   protectedRoutes?: RouteSpec[];
   envNames: EnvNames;
+  /**
+   * The variable the `curl` reproduction lines read the key from: where the user keeps it. By
+   * default the key variable of `envNames` (a URL target: the variable its key came from).
+   */
+  keyVar?: string;
   allowMutating: boolean;
   allowPlainHttp: boolean;
   allowRemoteLoad: boolean;

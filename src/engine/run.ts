@@ -139,7 +139,7 @@ async function startMode(target: Target, mode: ModeDef, key: string, redactor: R
     }
     report.state = 'refused-start';
     report.note = started.reason;
-    const prober = new Prober({ baseUrl: 'http://127.0.0.1:9', key: modeKey, redactor, safety: { allowKeyedMutation: false } });
+    const prober = new Prober({ baseUrl: 'http://127.0.0.1:9', key: modeKey, redactor, safety: { allowKeyedMutation: false }, keyVar: keyVarOf(options) });
     const routes = [...(options.protectedRoutes ?? DOCUMENTED_ROUTES), ...options.extraRoutes];
     return {
       mode,
@@ -155,7 +155,7 @@ async function startMode(target: Target, mode: ModeDef, key: string, redactor: R
   }
   const running = started.running;
   const safety = { allowKeyedMutation: target.info.kind !== 'url' || options.allowMutating };
-  const prober = new Prober({ baseUrl: running.baseUrl, key: modeKey, redactor, safety, tls: options.tls });
+  const prober = new Prober({ baseUrl: running.baseUrl, key: modeKey, redactor, safety, tls: options.tls, keyVar: keyVarOf(options) });
   try {
     const routes = await discoverRoutes(prober, options);
     const primary = primaryRoute(routes);
@@ -292,7 +292,7 @@ async function recoverIfDown(target: Target, run: ModeRun, check: Check): Promis
   run.priorRequests += run.prober.count();
   run.prober.close();
   run.running = restarted.running;
-  run.prober = new Prober({ baseUrl: restarted.running.baseUrl, key: run.key, redactor: run.prober.redactor, safety: { allowKeyedMutation: true } });
+  run.prober = new Prober({ baseUrl: restarted.running.baseUrl, key: run.key, redactor: run.prober.redactor, safety: { allowKeyedMutation: true }, keyVar: run.prober.keyVar });
   run.report.note += '; restarted for the remaining checks';
 }
 
@@ -321,4 +321,9 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (errors.length > 0) throw errors[0];
+}
+
+/** The variable curl lines read the key from: the one named for it, else the mode variable's. */
+function keyVarOf(options: RunOptions): string {
+  return options.keyVar ?? options.envNames.apiKey;
 }

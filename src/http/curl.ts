@@ -1,13 +1,18 @@
 import type { ProbeRequest } from './types.js';
 
-/** Shell variable the reproduction lines read the key from. */
+/** Shell variable the reproduction lines read the key from, unless the run names another. */
 export const KEY_VAR = 'DEXTO_SERVER_API_KEY';
+
+/** A name bash can expand as `$NAME`; anything else falls back to {@link KEY_VAR}. */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A one-line curl reproduction of a request whose strings are already redacted: `<API_KEY>`
- * becomes `$DEXTO_SERVER_API_KEY`, a fragment `<API_KEY[i:j]>` becomes bash's `${VAR:i:len}`.
+ * becomes `$VAR` (the variable the key is read from: `keyVar`, by default
+ * `DEXTO_SERVER_API_KEY`), a fragment `<API_KEY[i:j]>` becomes bash's `${VAR:i:len}`.
  */
-export function curlLine(baseUrl: string, req: ProbeRequest): string {
+export function curlLine(baseUrl: string, req: ProbeRequest, keyVar: string = KEY_VAR): string {
+  const quote = (text: string): string => quoteWith(text, SHELL_NAME.test(keyVar) ? keyVar : KEY_VAR);
   const parts = ['curl', '-sS', '-i', '--path-as-is'];
   if (req.method === 'HEAD') parts.push('-I');
   else if (req.method !== 'GET' || req.body !== undefined) parts.push('-X', quote(req.method));
@@ -18,16 +23,16 @@ export function curlLine(baseUrl: string, req: ProbeRequest): string {
   return parts.join(' ');
 }
 
-/** Quotes for bash: key markers become variable expansions, non-printables ANSI-C escapes. */
-function quote(text: string): string {
+/** Quotes for bash: key markers become expansions of `keyVar`, non-printables ANSI-C escapes. */
+function quoteWith(text: string, keyVar: string): string {
   const out: string[] = [];
   const marker = /<API_KEY(?:\[(\d+):(\d+)\])?>/g;
   let last = 0;
   for (let m = marker.exec(text); m; m = marker.exec(text)) {
     if (m.index > last) out.push(literal(text.slice(last, m.index)));
     if (m[1] !== undefined && m[2] !== undefined) {
-      out.push(`"\${${KEY_VAR}:${m[1]}:${Number(m[2]) - Number(m[1])}}"`);
-    } else out.push(`"$${KEY_VAR}"`);
+      out.push(`"\${${keyVar}:${m[1]}:${Number(m[2]) - Number(m[1])}}"`);
+    } else out.push(`"$${keyVar}"`);
     last = m.index + m[0].length;
   }
   if (last < text.length || out.length === 0) out.push(literal(text.slice(last)));

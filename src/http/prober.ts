@@ -22,12 +22,15 @@ export class Prober {
   readonly redactor: Redactor;
   private readonly safety: ProbeSafety;
   private readonly secret: string | undefined;
+  /** Variable the curl lines read the key from (default DEXTO_SERVER_API_KEY). */
+  readonly keyVar: string | undefined;
   private readonly leakLog: Exchange[] = [];
   private errors = 0;
   private sent = 0;
 
-  constructor(options: { baseUrl: string; key: string | undefined; redactor: Redactor; safety: ProbeSafety; tls?: TlsOptions }) {
+  constructor(options: { baseUrl: string; key: string | undefined; redactor: Redactor; safety: ProbeSafety; tls?: TlsOptions; keyVar?: string }) {
     this.baseUrl = options.baseUrl;
+    this.keyVar = options.keyVar;
     this.client = new HttpClient(options.baseUrl, { tls: options.tls });
     this.redactor = options.redactor;
     this.safety = options.safety;
@@ -120,7 +123,7 @@ export class Prober {
           : {}),
         ...(wire.error !== undefined ? { error: r(wire.error) } : {}),
         ms: Math.round(wire.ms * 1000) / 1000,
-        curl: curlLine(baseUrl, request),
+        curl: curlLine(baseUrl, request, this.keyVar),
       };
     };
     const headers = wire.response?.headers ?? [];

@@ -43,6 +43,15 @@ describe('curlLine', () => {
     expect(curlLine('http://h', { method: 'GET', path: '/', headers: [['Authorization', 'Bearer <API_KEY[0:43]>']] })).toContain('"${DEXTO_SERVER_API_KEY:0:43}"');
   });
 
+  it('reads the key from the variable the run names, when it is a shell name', () => {
+    const req = { method: 'GET', path: '/', headers: [['Authorization', 'Bearer <API_KEY>'], ['X-Part', '<API_KEY[0:8]>']] as Array<[string, string]> };
+    const line = curlLine('http://h', req, 'MY_API_KEY');
+    expect(line).toContain('"$MY_API_KEY"');
+    expect(line).toContain('"${MY_API_KEY:0:8}"');
+    expect(line).not.toContain('DEXTO_SERVER_API_KEY');
+    expect(curlLine('http://h', req, 'not a name; rm -rf /')).toContain('"$DEXTO_SERVER_API_KEY"');
+  });
+
   it('escapes bytes outside printable ASCII and compresses long runs', () => {
     const line = curlLine('http://h', { method: 'POST', path: '/', headers: [['Authorization', `Bearer \u00e9${'A'.repeat(100)}`]], body: "it's" });
     expect(line).toContain("$'Authorization: Bearer \\xe9'");
