@@ -1,30 +1,22 @@
 import type { Check, Outcome } from '../../src/engine/types.js';
-import { describe, unprotectedBaseline } from '../support.js';
-import { burstOf, limitAnswers } from './burst.js';
-import { countStatus, loadAllowed, loadModeSkip, statusText } from './support.js';
+import { describe } from '../support.js';
+import { burstCheck, limitAnswers } from './burst.js';
+import { countStatus, statusText } from './support.js';
 
 /** LOAD-BRUTE-FORCE: a burst of wrong keys authorises nothing, breaks nothing, and the server survives. */
-export const bruteForce: Check = {
-  id: 'load.brute-force',
-  requirement: 'LOAD-BRUTE-FORCE',
-  level: 'MUST',
-  category: 'load',
-  title: 'A brute-force burst of wrong keys: nothing authorised, no 5xx, no dropped connections, the server still serves afterwards',
-  modes: ['auth'],
-  phase: 'exclusive',
-  timeoutMs: 180_000,
-  applies: loadAllowed,
-  explain: {
-    why: 'The security page names brute force and DDoS as threats. An attacker guessing keys sends thousands of wrong ones as fast as it can; a server must reject every one, and must not fall over, since a crash under failed logins is a denial of service anyone can trigger without a key.',
-    typicalFault: 'Logging or bookkeeping per failed attempt that grows without bound (memory, file handles) until the process dies; an exception on some guesses (RangeError from timingSafeEqual on unequal lengths) turned into 500s; a failure counter that crashes the worker; auth that fails open when a dependency times out under load.',
-    fix: 'Keep the rejection path cheap and constant in memory: hash-and-compare, a bounded log, no per-attempt state without a cap. Put a rate limiter on failed attempts (429 with Retry-After) in front if the server is exposed.',
+export const bruteForce: Check = burstCheck(
+  {
+    id: 'load.brute-force',
+    requirement: 'LOAD-BRUTE-FORCE',
+    level: 'MUST',
+    title: 'A brute-force burst of wrong keys: nothing authorised, no 5xx, no dropped connections, the server still serves afterwards',
+    explain: {
+      why: 'The security page names brute force and DDoS as threats. An attacker guessing keys sends thousands of wrong ones as fast as it can; a server must reject every one, and must not fall over, since a crash under failed logins is a denial of service anyone can trigger without a key.',
+      typicalFault: 'Logging or bookkeeping per failed attempt that grows without bound (memory, file handles) until the process dies; an exception on some guesses (RangeError from timingSafeEqual on unequal lengths) turned into 500s; a failure counter that crashes the worker; auth that fails open when a dependency times out under load.',
+      fix: 'Keep the rejection path cheap and constant in memory: hash-and-compare, a bounded log, no per-attempt state without a cap. Put a rate limiter on failed attempts (429 with Retry-After) in front if the server is exposed.',
+    },
   },
-  async run(ctx): Promise<Outcome> {
-    const off = loadModeSkip(ctx);
-    if (off) return { status: 'skip', message: off };
-    const open = await unprotectedBaseline(ctx);
-    if (open) return open;
-    const b = await burstOf(ctx);
+  (ctx, b): Outcome => {
     const a = b.attack;
     const authorised = countStatus(a.statuses, (s) => s >= 200 && s < 300);
     const serverErrors = countStatus(a.statuses, (s) => s >= 500 && s !== 503);
@@ -87,4 +79,4 @@ export const bruteForce: Check = {
       },
     };
   },
-};
+);

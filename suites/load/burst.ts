@@ -1,11 +1,14 @@
-import type { CheckContext } from '../../src/engine/types.js';
+import type { Check, CheckContext, Outcome } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
 import type { TargetInfo } from '../../src/targets/types.js';
+import { unprotectedBaseline } from '../support.js';
 import {
   afterLoad,
   cannon,
   countStatus,
+  loadAllowed,
   loadConnections,
+  loadModeSkip,
   loadPaths,
   loadTimeMs,
   validClient,
@@ -149,4 +152,30 @@ async function runBurst(ctx: CheckContext): Promise<Burst> {
 /** Responses of the attack that show the target limiting: 429, and 503 (load shedding). */
 export function limitAnswers(b: Burst): number {
   return countStatus(b.attack.statuses, (s) => s === 429 || s === 503);
+}
+
+/** What a burst-judging check declares itself; the rest is the same for all of them. */
+export type BurstCheckSpec = Pick<Check, 'id' | 'requirement' | 'level' | 'title' | 'explain'>;
+
+/**
+ * A load check that judges this mode's shared brute-force burst: auth modes only, alone on the
+ * machine (phase exclusive), skipped where load is not allowed or the mode serves without a key,
+ * and never run against a server that is open anyway (the other categories report that).
+ */
+export function burstCheck(spec: BurstCheckSpec, judge: (ctx: CheckContext, burst: Burst) => Outcome): Check {
+  return {
+    ...spec,
+    category: 'load',
+    modes: ['auth'],
+    phase: 'exclusive',
+    timeoutMs: 180_000,
+    applies: loadAllowed,
+    async run(ctx): Promise<Outcome> {
+      const off = loadModeSkip(ctx);
+      if (off) return { status: 'skip', message: off };
+      const open = await unprotectedBaseline(ctx);
+      if (open) return open;
+      return judge(ctx, await burstOf(ctx));
+    },
+  };
 }

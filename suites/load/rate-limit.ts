@@ -1,30 +1,21 @@
 import type { Check, Outcome } from '../../src/engine/types.js';
-import { unprotectedBaseline } from '../support.js';
-import { burstOf } from './burst.js';
-import { countStatus, loadAllowed, loadModeSkip, r3 } from './support.js';
+import { burstCheck } from './burst.js';
+import { countStatus, r3 } from './support.js';
 
 /** LOAD-RATE-LIMIT (information): whether and how fast the target starts answering 429 to a brute-force burst. */
-export const rateLimit: Check = {
-  id: 'load.rate-limit',
-  requirement: 'LOAD-RATE-LIMIT',
-  level: 'SHOULD',
-  category: 'load',
-  title: 'Rate limiting under brute force (information): does the server answer 429 with Retry-After, and how many guesses per second get through?',
-  modes: ['auth'],
-  phase: 'exclusive',
-  timeoutMs: 180_000,
-  applies: loadAllowed,
-  explain: {
-    why: 'The security page says API keys resist brute force only "when combined with rate limiting" and tells operators to add it. This check only reports what the server does; a server without a limiter may sit behind a proxy that has one.',
-    typicalFault: 'No limiter at all (every guess reaches the key check); a limiter on every request that also throttles the real client; 429 without Retry-After.',
-    fix: 'Limit failed attempts per client (e.g. hono-rate-limiter or the proxy in front) and answer 429 with Retry-After; keep the public routes and the valid key unaffected where possible.',
+export const rateLimit: Check = burstCheck(
+  {
+    id: 'load.rate-limit',
+    requirement: 'LOAD-RATE-LIMIT',
+    level: 'SHOULD',
+    title: 'Rate limiting under brute force (information): does the server answer 429 with Retry-After, and how many guesses per second get through?',
+    explain: {
+      why: 'The security page says API keys resist brute force only "when combined with rate limiting" and tells operators to add it. This check only reports what the server does; a server without a limiter may sit behind a proxy that has one.',
+      typicalFault: 'No limiter at all (every guess reaches the key check); a limiter on every request that also throttles the real client; 429 without Retry-After.',
+      fix: 'Limit failed attempts per client (e.g. hono-rate-limiter or the proxy in front) and answer 429 with Retry-After; keep the public routes and the valid key unaffected where possible.',
+    },
   },
-  async run(ctx): Promise<Outcome> {
-    const off = loadModeSkip(ctx);
-    if (off) return { status: 'skip', message: off };
-    const open = await unprotectedBaseline(ctx);
-    if (open) return open;
-    const b = await burstOf(ctx);
+  (_ctx, b): Outcome => {
     const a = b.attack;
     const limited = countStatus(a.statuses, (s) => s === 429);
     const rejected = countStatus(a.statuses, (s) => s >= 400 && s < 500);
@@ -62,4 +53,4 @@ export const rateLimit: Check = {
       evidence: { numbers, exchanges: [b.afterWrongKey.record] },
     };
   },
-};
+);

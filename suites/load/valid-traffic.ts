@@ -1,30 +1,22 @@
 import type { Check, Outcome } from '../../src/engine/types.js';
-import { describe, unprotectedBaseline } from '../support.js';
-import { burstOf } from './burst.js';
-import { latencyNumbers, loadAllowed, loadModeSkip, quantile, r3 } from './support.js';
+import { describe } from '../support.js';
+import { burstCheck } from './burst.js';
+import { latencyNumbers, quantile, r3 } from './support.js';
 
 /** LOAD-VALID: during the burst the valid key keeps working; latency against a quiet baseline is reported. */
-export const validUnderAttack: Check = {
-  id: 'load.valid-under-attack',
-  requirement: 'LOAD-VALID',
-  level: 'SHOULD',
-  category: 'load',
-  title: 'While wrong keys hammer the server, requests with the valid key keep succeeding (latency against a quiet baseline)',
-  modes: ['auth'],
-  phase: 'exclusive',
-  timeoutMs: 180_000,
-  applies: loadAllowed,
-  explain: {
-    why: 'A brute-force attempt must not lock the real client out: if failed attempts slow the server to a halt or make it refuse the valid key, the attacker gets a denial of service for free.',
-    typicalFault: 'Expensive work per rejection (synchronous logging to disk, slow hashing such as bcrypt of every presented key) that starves the event loop; a lockout that blocks the key itself after failures; an auth cache that breaks under concurrency.',
-    fix: 'Make rejections cheap (one hash and a constant-time compare), log asynchronously and bounded, and rate-limit failed attempts rather than the key.',
+export const validUnderAttack: Check = burstCheck(
+  {
+    id: 'load.valid-under-attack',
+    requirement: 'LOAD-VALID',
+    level: 'SHOULD',
+    title: 'While wrong keys hammer the server, requests with the valid key keep succeeding (latency against a quiet baseline)',
+    explain: {
+      why: 'A brute-force attempt must not lock the real client out: if failed attempts slow the server to a halt or make it refuse the valid key, the attacker gets a denial of service for free.',
+      typicalFault: 'Expensive work per rejection (synchronous logging to disk, slow hashing such as bcrypt of every presented key) that starves the event loop; a lockout that blocks the key itself after failures; an auth cache that breaks under concurrency.',
+      fix: 'Make rejections cheap (one hash and a constant-time compare), log asynchronously and bounded, and rate-limit failed attempts rather than the key.',
+    },
   },
-  async run(ctx): Promise<Outcome> {
-    const off = loadModeSkip(ctx);
-    if (off) return { status: 'skip', message: off };
-    const open = await unprotectedBaseline(ctx);
-    if (open) return open;
-    const b = await burstOf(ctx);
+  (_ctx, b): Outcome => {
     const q = b.quiet;
     const d = b.during;
     const p50Ratio = quantile(d.latencies, 0.5) / quantile(q.latencies, 0.5);
@@ -57,4 +49,4 @@ export const validUnderAttack: Check = {
       evidence: { numbers, exchanges: d.bad.map((r) => r.record) },
     };
   },
-};
+);
