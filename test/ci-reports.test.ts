@@ -35,7 +35,7 @@ describe('config file', () => {
     const r = await cli(['--config', 'ci.json', '--print-config', '--modes', 'explicit', '--seed', '9'], { cwd: dir, env: { PATH: process.env.PATH, MY_API_KEY: 'sup3r-secret-value', DEXTO_SERVER_API_KEY: 'another-secret-value' } });
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.out) as Record<string, unknown>;
-    expect(printed).toMatchObject({ targetCmd: 'node server.js', modes: ['explicit'], seed: 9, apiKeyEnv: 'DEXTO_SERVER_API_KEY', reports: { html: 'r.html' } });
+    expect(printed).toMatchObject({ targetCmd: 'node server.js', modes: ['explicit'], seed: 9, apiKeyEnv: 'MY_API_KEY', reports: { html: 'r.html' } });
     expect(printed.envNames).toEqual({ nodeEnv: 'NODE_ENV', apiKey: 'MY_API_KEY', requireAuth: 'DEXTO_SERVER_REQUIRE_AUTH' });
     expect(r.out + r.err).not.toMatch(/secret-value/);
     expect(r.err).toContain('ci.json');

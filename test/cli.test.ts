@@ -74,7 +74,7 @@ describe('CLI: bad input gets a one-line cause and exit code 2', () => {
     try {
       const r = await cli(['--target', server.url], { PATH: process.env.PATH });
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/no key was given/);
+      expect(r.err).toMatch(/no key was given: set DEXTO_SERVER_API_KEY /);
     } finally {
       await server.close();
     }
@@ -141,7 +141,7 @@ describe('CLI: --target-cmd starts a server per mode', () => {
     const r = await cli(['--target-cmd', fixtureCmd('correct-node-http'), ...CORE, '--seed', '5']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    for (const mode of ['development', 'production', 'explicit', 'production-no-key', 'explicit-no-key', 'production-require-false', 'production-empty-key']) {
+    for (const mode of ['development', 'production', 'explicit', 'production-no-key', 'explicit-no-key', 'production-require-false', 'production-empty-key', 'production-blank-key']) {
       expect(r.out).toContain(`mode ${mode}`);
     }
   });

@@ -287,7 +287,7 @@ export function printableConfig(argv: Record<string, unknown>, config: ConfigFil
   const out: Record<string, unknown> = {
     target: get('target'),
     targetCmd: get('target-cmd'),
-    apiKeyEnv: get('api-key-env'),
+    apiKeyEnv: get<string>('api-key-env') ?? envNames.apiKey,
     mode: get('mode'),
     modes,
     only: get('only'),

@@ -10,6 +10,7 @@ export const MODE_NAMES = [
   'explicit-no-key',
   'production-require-false',
   'production-empty-key',
+  'production-blank-key',
 ] as const;
 
 export type ModeName = (typeof MODE_NAMES)[number];
@@ -99,6 +100,14 @@ export const MODES: readonly ModeDef[] = [
     summary: 'NODE_ENV=production with an empty key: treated as no key, fails closed',
     requirement: 'MODE-FAIL-CLOSED',
     env: (_key, names) => ({ [n(names).nodeEnv]: 'production', [n(names).apiKey]: '' }),
+  },
+  {
+    name: 'production-blank-key',
+    kind: 'fail-closed',
+    usesKey: false,
+    summary: 'NODE_ENV=production with a blank key (spaces only): treated as no key, fails closed',
+    requirement: 'MODE-FAIL-CLOSED',
+    env: (_key, names) => ({ [n(names).nodeEnv]: 'production', [n(names).apiKey]: '   ' }),
   },
 ];
 

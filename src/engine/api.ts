@@ -49,7 +49,7 @@ export async function makeTarget(spec: TargetSpec, options: RunOptions): Promise
       const mode = spec.mode ?? detected;
       const needsKey = modeByName(mode)?.usesKey ?? false;
       if (needsKey && !spec.apiKey) {
-        throw new TargetError(`the server requires auth (mode ${mode}) but no key was given: set the environment variable named by --api-key-env`);
+        throw new TargetError(`the server requires auth (mode ${mode}) but no key was given: set ${spec.keyEnv ?? options.envNames.apiKey} (or name another variable with --api-key-env)`);
       }
       return { target: new UrlTarget(url, mode, spec.mode, options.logFile), ...(spec.apiKey ? { key: spec.apiKey } : {}) };
     }

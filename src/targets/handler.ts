@@ -47,6 +47,9 @@ export class HandlerTarget implements Target {
     label?: string,
   ) {
     if (label) this.info.label = label;
+    // A factory that takes no `io` cannot route the app's log to the harness: what the app logs
+    // (to the console, a file) is out of sight, so the logging checks skip instead of failing.
+    this.info.logsVisible = factory.length >= 2;
   }
 
   modes(): ModeName[] {

@@ -14,9 +14,11 @@ export const LOG_WAIT_MS = 1_500;
 
 /** The `applies` of every logging check: the harness must see the target's output. */
 export function logsVisible(target: TargetInfo): true | string {
-  return target.logsVisible
-    ? true
-    : "the target's log output is not visible to the harness: pass --log-file <path> with --target (logging checks are never passed without logs)";
+  if (target.logsVisible) return true;
+  if (target.kind === 'handler') {
+    return "the app's log is not visible to the harness: the handler factory takes no io argument; declare it as (env, io) => createApp(env, io.log), with the app writing its log lines to io.log (logging checks are never passed without logs)";
+  }
+  return "the target's log output is not visible to the harness: pass --log-file <path> with --target (logging checks are never passed without logs)";
 }
 
 /** The skip for a context without logs (the applies test should have caught it). */
