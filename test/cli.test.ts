@@ -146,6 +146,15 @@ describe('CLI: --target-cmd starts a server per mode', () => {
     }
   });
 
+  it('a fuzz finding prints a replay command with the same target, mode, seed and check', async () => {
+    const r = await cli(['--target-cmd', fixtureCmd('truncating-compare'), '--modes', 'production', '--only', 'fuzz.accepts-only-valid', '--fuzz-runs', '400', '--seed', '1']);
+    expect(r.code, r.err).toBe(1);
+    const hint = /replay: (npx dexto-auth-conformance .*)$/m.exec(r.out)?.[1] ?? '';
+    expect(hint).toContain('--target-cmd ');
+    expect(hint).toContain('truncating-compare');
+    expect(hint).toMatch(/--modes production .*--seed 1 --only fuzz\.accepts-only-valid --fuzz-runs 400/);
+  });
+
   it('a broken one fails with exit code 1, the seed and a curl line without the key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dac-keys-'));
     const keys = join(dir, 'keys');

@@ -3,6 +3,9 @@ import { curlLine } from './curl.js';
 import { Redactor } from './redact.js';
 import type { Exchange, ProbeRequest, ProbeResult } from './types.js';
 
+/** Request fields that carry credentials: short key pieces in them are masked too (redactCredential). */
+const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization']);
+
 /** Thrown when a request would break the target's safety rules (e.g. keyed mutation of a live server). */
 export class SafetyRefusal extends Error {}
 
@@ -105,7 +108,7 @@ export class Prober {
       const request = {
         method: r(req.method),
         path: r(req.path),
-        headers: (req.headers ?? []).map(([n, v]): [string, string] => [r(n), r(v)]),
+        headers: (req.headers ?? []).map(([n, v]): [string, string] => [r(n), CREDENTIAL_FIELDS.has(n.toLowerCase()) ? redactor.redactCredential(v) : r(v)]),
         ...(req.body !== undefined ? { body: r(req.body.slice(0, 4096)) } : {}),
         ...(req.label !== undefined ? { label: r(req.label) } : {}),
       };

@@ -33,6 +33,21 @@ describe('Redactor', () => {
   });
 });
 
+describe('Redactor.redactCredential', () => {
+  it.each([
+    [`Bearer ${key.slice(0, 1)}`, 'Bearer <API_KEY[0:1]>'],
+    [`Bearer ${key.slice(0, 5)}`, 'Bearer <API_KEY[0:5]>'],
+    [`bearer ${key.slice(0, 30)}`, 'bearer <API_KEY[0:30]>'],
+    [key.slice(3, 9), '<API_KEY[3:9]>'],
+    ['Bearer a.b.c', 'Bearer a.b.c'],
+    ['Basic eA==', 'Basic eA=='],
+    ['Bearer', 'Bearer'],
+    ['', ''],
+  ])('%j -> %j', (value, shown) => {
+    expect(r.redactCredential(value)).toBe(shown);
+  });
+});
+
 describe('curlLine', () => {
   it('reads the key from the environment and keeps the path as is', () => {
     const line = curlLine('http://127.0.0.1:1', { method: 'GET', path: '//api/./x', headers: [['Authorization', 'Bearer <API_KEY>']] });

@@ -31,6 +31,23 @@ export class Redactor {
     return this.redact(text) !== text;
   }
 
+  /**
+   * Redacts a credential field's value (Authorization): as redact(), and also any word shorter
+   * than FRAGMENT_MIN that is a piece of the (first) key, such as a key cut to its first
+   * characters: the suite builds such tokens from the key, and not even one character of a real
+   * key belongs in a report. The fragment marker keeps replays exact (curl lines expand it).
+   */
+  redactCredential(value: string): string {
+    const out = this.redact(value);
+    const key = this.keys[0];
+    if (key === undefined) return out;
+    return out.replace(/(^|[\s,:])([A-Za-z0-9\-._~+/]+=*)(?=$|[\s,])/g, (whole: string, lead: string, token: string) => {
+      if (token.length >= FRAGMENT_MIN) return whole;
+      const i = key.indexOf(token);
+      return i < 0 ? whole : `${lead}<API_KEY[${i}:${i + token.length}]>`;
+    });
+  }
+
   redact(text: string): string {
     let out = text;
     for (const index of this.indexes) out = redactKey(out, index);

@@ -6,7 +6,7 @@ import type { Prober } from '../../src/http/prober.js';
 import type { ProbeRequest, ProbeResult } from '../../src/http/types.js';
 import { Random } from '../../src/util/random.js';
 import { auth, catchAll, is2xx, routeRequest, type CatchAll } from '../support.js';
-import { describeAuth, headerCaseArb, pathCaseArb, renderAuth, renderPath, SENDABLE_VALUE, type HeaderCase, type PathCase } from './grammar.js';
+import { describeAuth, headerCaseArb, pathCaseArb, renderAuth, renderPath, SENDABLE_VALUE, usesKey, type HeaderCase, type PathCase } from './grammar.js';
 
 /** What the campaign needs from a check's context (the bench builds one by hand). */
 export type FuzzContext = Pick<CheckContext, 'http' | 'key' | 'routes' | 'publicRoutes' | 'primaryRoute' | 'options' | 'mode' | 'target' | 'progress'>;
@@ -30,6 +30,8 @@ export interface Built {
   cls: CredentialClass;
   /** The request's head is over HEADER_LIMIT_MARGIN. */
   oversize: boolean;
+  /** A token of the request is made from the key (see usesKey). */
+  keyDerived?: boolean;
 }
 
 /** One campaign: an arbitrary, its fast-check seed, the generated cases and their results. */
@@ -181,7 +183,7 @@ export async function runCampaign(ctx: FuzzContext): Promise<Campaign> {
       let lines = renderAuth(c.auth, key);
       if (!allowKeyed && !SAFE_METHODS.has(route.method) && lines.some((l) => l.includes(key))) lines = [];
       const spelt = renderPath(concretePath(route.path), c.ops, publicPaths);
-      return finish(routeRequest(route, { path: spelt, headers: lines.map(auth), label: 'fuzz: generated path case' }), lines);
+      return { ...finish(routeRequest(route, { path: spelt, headers: lines.map(auth), label: 'fuzz: generated path case' }), lines), keyDerived: lines.length > 0 && usesKey(c.auth) };
     },
   };
 

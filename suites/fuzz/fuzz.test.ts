@@ -133,6 +133,9 @@ describe('fuzz judges', () => {
     expect(judgePathBypass(built([]), res(200, '{"status":"ok"}'), campaign)).toBeUndefined();
     expect(judgePathBypass(built([]), res(200, '{"config":{}}'), campaign)).toMatch(/without a valid credential/);
     expect(judgePathBypass(built([`Bearer ${KEY}`]), res(200, '{"config":{}}'), campaign)).toBeUndefined();
+    // A truncated key let through on a path case is a credential fault, judged elsewhere.
+    expect(judgePathBypass({ ...built([`Bearer ${KEY.slice(0, 20)}`]), keyDerived: true }, res(200, '{"config":{}}'), campaign)).toBeUndefined();
+    expect(judgePathBypass({ ...built([`Bearer ${KEY.slice(0, 20)}`]), keyDerived: false }, res(200, '{"config":{}}'), campaign)).toMatch(/without a valid credential/);
   });
 
   it('echo: words of 8+ characters count, short ones and known words do not', () => {
@@ -187,7 +190,7 @@ describe('fuzz category against servers', () => {
       expect(hit?.status, hit?.message).toBe('fail');
       const n = hit?.evidence?.numbers ?? {};
       expect(hit?.evidence?.seed).toBe(1);
-      expect(hit?.message).toContain('--seed 1');
+      expect(hit?.message).toContain(`replay: run({ seed: 1, only: ['${expected}']`);
       if (expected !== 'fuzz.still-serving') {
         expect(n.reproducedAlone).toBe(true);
         expect(typeof n.fcSeed).toBe('number');

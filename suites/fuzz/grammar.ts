@@ -255,6 +255,18 @@ export function renderLine(line: LineSpec, key: string): string {
   return `${line.before}${scheme}${scheme === '' ? '' : line.sep}${token}${line.after}`;
 }
 
+/** Tokens made without the key: everything else is the key changed somehow. */
+const KEYLESS_TOKENS: ReadonlySet<TokenSpec['t']> = new Set(['wrong', 'known', 'random', 'empty']);
+
+/**
+ * Whether any token of the field is made from the key (a prefix, the key with a change, …). A
+ * path case with such a credential that is let through shows a credential fault, not a path one.
+ */
+export function usesKey(spec: AuthSpec): boolean {
+  const lines = spec.k === 'none' || spec.k === 'random' ? [] : spec.k === 'repeat' || spec.k === 'joined' ? spec.lines : [spec.line];
+  return lines.some((l) => !KEYLESS_TOKENS.has(l.token.t));
+}
+
 /** Renders the Authorization field as header lines (none, one, or several). */
 export function renderAuth(spec: AuthSpec, key: string): string[] {
   switch (spec.k) {

@@ -1,5 +1,6 @@
 import type { Check, CheckContext, Evidence, Outcome } from '../../src/engine/types.js';
 import type { ProbeResult } from '../../src/http/types.js';
+import { DEXTO_ENV_NAMES } from '../../src/contract/modes.js';
 import { looksPublic } from '../public-routes/path-variants.js';
 import { describe, is2xx, isCatchAll, stillServing, unprotectedBaseline } from '../support.js';
 import {
@@ -35,7 +36,8 @@ export const judgeAcceptance: Judge = (b, res) => {
 
 /** FUZZ-PATH: no spelling of a protected path is served without a valid credential. */
 export const judgePathBypass: Judge = (b, res, campaign) => {
-  if (b.cls !== 'forbidden') return undefined;
+  // A credential made from the key that gets in is a credential fault (fuzz.accepts-only-valid).
+  if (b.cls !== 'forbidden' || b.keyDerived === true) return undefined;
   if (!is2xx(res.status) || looksPublic(res.body, campaign.publicBodies) || isCatchAll(res, campaign.catchAll)) return undefined;
   return `a protected route answered ${res.status} without a valid credential`;
 };
@@ -109,8 +111,25 @@ function show(r: ProbeResult): string {
   return `${q.method} ${q.path} ${lines.length > 0 ? `with Authorization ${lines.join(' + ')}` : 'without Authorization'} -> ${r.status ?? r.error ?? 'no response'}`;
 }
 
+/** Single-quotes a word for sh. */
+const shWord = (s: string): string => (/^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The command that replays this failure: the same target, variable names, seed, check, mode and
+ * budget. A handler target has no command line: the hint names the run() options instead.
+ */
 function replayHint(ctx: FuzzContext, id: string): string {
-  return `replay: dexto-auth-conformance --seed ${ctx.options.seed} --only ${id} --modes ${ctx.mode.name} --fuzz-runs ${ctx.options.fuzz.runs} --fuzz-time ${ctx.options.fuzz.timeMs / 1000}`;
+  const o = ctx.options;
+  const common = `--seed ${o.seed} --only ${id} --fuzz-runs ${o.fuzz.runs} --fuzz-time ${o.fuzz.timeMs / 1000}`;
+  if (ctx.target.kind === 'handler') return `replay: run({ seed: ${o.seed}, only: ['${id}'], modes: ['${ctx.mode.name}'], fuzz: { runs: ${o.fuzz.runs}, timeMs: ${o.fuzz.timeMs} }, target })`;
+  const names = (['nodeEnv', 'apiKey', 'requireAuth'] as const).filter((k) => o.envNames[k] !== DEXTO_ENV_NAMES[k]).map((k) => ` --env-name ${shWord(`${k}=${o.envNames[k]}`)}`).join('');
+  const target =
+    ctx.target.kind === 'command'
+      ? ` --target-cmd ${shWord(ctx.target.label)} --modes ${ctx.mode.name}`
+      : ctx.target.kind === 'url'
+        ? ` --target ${shWord(ctx.target.label)} --mode ${ctx.mode.name}${o.keyVar !== undefined && o.keyVar !== o.envNames.apiKey ? ` --api-key-env ${shWord(o.keyVar)}` : ''}`
+        : ` --modes ${ctx.mode.name}`;
+  return `replay: npx dexto-auth-conformance${target}${names}${o.allowMutating ? ' --allow-mutating' : ''} ${common}`;
 }
 
 /** Declares one fuzz property as a check. */
