@@ -8,6 +8,7 @@ import { TargetError, type Running, type StartResult, type Target } from '../tar
 import { Random } from '../util/random.js';
 import type { RunOptions } from './options.js';
 import type { Check, CheckContext, ModeReport, Outcome, Report, Result } from './types.js';
+import { startupExcerpt } from './startup-excerpt.js';
 
 const VERSION = '0.1.0';
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -134,7 +135,7 @@ async function startMode(target: Target, mode: ModeDef, key: string, redactor: R
   const report: ModeReport = { mode: mode.name, state: 'ran', requests: 0 };
   if (started.state === 'refused') {
     if (mode.kind !== 'fail-closed') {
-      const tail = (started.logs?.lines() ?? []).slice(-5).map((l) => `    ${redactor.redact(l.text)}`).join('\n');
+      const tail = startupExcerpt(started.logs?.lines() ?? []).map((l) => `    ${redactor.redact(l)}`).join('\n');
       throw new TargetError(`the target did not start in mode ${mode.name}: ${started.reason}${tail ? `\n  last output:\n${tail}` : ''}`);
     }
     report.state = 'refused-start';
