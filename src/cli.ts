@@ -157,6 +157,7 @@ function positive(name: string, value: number | undefined): number | undefined {
 
 function toOptions(argv: Argv, io: Io): RunOptions {
   const modes = argv.modes?.split(',').map((m) => m.trim()).filter(Boolean);
+  if (modes !== undefined && modes.length === 0) throw new UsageError(`--modes names no mode (known: ${MODE_NAMES.join(', ')})`);
   for (const m of modes ?? []) if (!(MODE_NAMES as readonly string[]).includes(m)) throw new UsageError(`--modes: unknown mode "${m}" (known: ${MODE_NAMES.join(', ')})`);
   const routes: RouteSpec[] = (argv.route ?? []).map((r) => {
     const parsed = parseRouteArg(r);
@@ -296,6 +297,7 @@ function list(io: Io): number {
 }
 
 function explain(id: string, io: Io): number {
+  if (id.trim() === '') throw new UsageError('--explain needs a check id, such as unauthorized.missing-key (see --list)');
   const check = ALL_CHECKS.find((c) => c.id === id);
   if (!check) throw new UsageError(`--explain: no check "${id}" (see --list)`);
   const e = check.explain;

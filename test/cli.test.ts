@@ -22,6 +22,8 @@ describe('CLI: bad input gets a one-line cause and exit code 2', () => {
     ['a bad route', ['--route', 'api/x'], /METHOD:\/path/],
     ['a negative budget', ['--fuzz-runs', '-5'], /positive number/],
     ['--mode without --target', ['--mode', 'production'], /--target only/],
+    ['--modes naming nothing', ['--modes', ''], /--modes names no mode/],
+    ['--explain without an id', ['--explain', ''], /--explain needs a check id/],
     ['both targets', ['--target', 'http://127.0.0.1:9', '--target-cmd', 'true'], /mutually exclusive|conflict/i],
     ['an unknown --explain id', ['--explain', 'nope.nothing'], /no check "nope.nothing"/],
   ])('%s', async (_what, args, message) => {
