@@ -134,7 +134,17 @@ export async function measure(transport: TimingTransport, requests: readonly Buf
   const diffs: Record<PairKind, number[]> = { prefix: [], length: [], short: [], span: [], control: [], middle: [] };
   /** Per pair: first + second round trip (independent of the order; the stratifier). */
   const sums: Record<PairKind, number[]> = { prefix: [], length: [], short: [], span: [], control: [], middle: [] };
-  const shift = (kind: PairKind, from = 0): ShiftEstimate => stratifiedShift(diffs[kind].slice(from), sums[kind].slice(from));
+  /** The estimate over all of a kind's pairs, kept until more arrive (it is asked for several times a stage). */
+  const whole = new Map<PairKind, { n: number; estimate: ShiftEstimate }>();
+  const shift = (kind: PairKind, from = 0): ShiftEstimate => {
+    if (from > 0) return stratifiedShift(diffs[kind].slice(from), sums[kind].slice(from));
+    const n = diffs[kind].length;
+    const kept = whole.get(kind);
+    if (kept?.n === n) return kept.estimate;
+    const estimate = stratifiedShift(diffs[kind], sums[kind]);
+    whole.set(kind, { n, estimate });
+    return estimate;
+  };
   /** A question's estimate, from the given start per kind (a fresh batch) or over all pairs. */
   const estimateOf = (t: TestName, from: Partial<Record<PairKind, number>> = {}): ShiftEstimate => {
     const [a, b] = KINDS_OF[t].map((k) => shift(k, from[k] ?? 0));
