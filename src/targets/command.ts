@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MODE_NAMES, type EnvNames, type ModeDef, type ModeName } from '../contract/modes.js';
@@ -107,8 +107,8 @@ export class ProcessTarget implements Target {
  */
 async function captureOutput(logs: LogCapture): Promise<{ fds: [number, number]; pump(): Promise<void>; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'dac-logs-'));
-  const handles = await Promise.all(['stdout', 'stderr'].map((name) => open(join(dir, `${name}.log`), 'a+', 0o600)));
-  const [out, err] = handles as [Awaited<ReturnType<typeof open>>, Awaited<ReturnType<typeof open>>];
+  const file = (name: string): Promise<FileHandle> => open(join(dir, `${name}.log`), 'a+', 0o600);
+  const [out, err] = await Promise.all([file('stdout'), file('stderr')]);
   const followers: Follower[] = [followFile(out, logs, 'stdout', 0), followFile(err, logs, 'stderr', 0)];
   let closed: Promise<void> | undefined;
   return {

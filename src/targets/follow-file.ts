@@ -24,7 +24,8 @@ export function followFile(handle: FileHandle, capture: LogCapture, stream: LogL
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) return;
       position += bytesRead;
-      capture.write(stream, Buffer.from(buffer.subarray(0, bytesRead)));
+      // write() decodes the bytes at once, so the shared buffer can be reused for the next read.
+      capture.write(stream, buffer.subarray(0, bytesRead));
     }
   };
   const pump = (): Promise<void> => {
